@@ -1,0 +1,173 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+)
+
+// applicationID marks an SQLite file as a Mailkeep archive ("MKEP").
+const applicationID = 0x4d4b4550
+
+// migrations bring an archive file from version i to i+1 (migrations[i]).
+// Never edit a migration that has shipped: add a new one.
+var migrations = []string{
+	// 1: messages, where they were seen, folder sync state, full-text index.
+	`
+CREATE TABLE messages (
+	id             INTEGER PRIMARY KEY,
+	sha256         BLOB    NOT NULL UNIQUE,   -- of the raw bytes: the message's identity
+	size           INTEGER NOT NULL,          -- raw size in bytes
+	raw            BLOB    NOT NULL,          -- the raw bytes, compressed as 'codec' says
+	codec          INTEGER NOT NULL,          -- 0 stored as is, 1 zstd
+	date           INTEGER NOT NULL,          -- unix seconds, UTC
+	date_source    TEXT    NOT NULL,          -- header, received, hint, added
+	from_addr      TEXT    NOT NULL DEFAULT '',
+	to_addr        TEXT    NOT NULL DEFAULT '',
+	cc_addr        TEXT    NOT NULL DEFAULT '',
+	subject        TEXT    NOT NULL DEFAULT '',
+	message_id     TEXT    NOT NULL DEFAULT '',
+	in_reply_to    TEXT    NOT NULL DEFAULT '',
+	refs           TEXT    NOT NULL DEFAULT '',
+	has_attachment INTEGER NOT NULL DEFAULT 0,
+	flags          INTEGER NOT NULL DEFAULT 0, -- FlagParseError, FlagPlaceholder, ...
+	problem        TEXT    NOT NULL DEFAULT '', -- why parsing was incomplete
+	added          INTEGER NOT NULL           -- unix seconds when first stored
+);
+CREATE INDEX messages_date ON messages(date DESC, id DESC);
+CREATE INDEX messages_message_id ON messages(message_id);
+
+CREATE TABLE attachments (
+	message INTEGER NOT NULL REFERENCES messages(id) ON DELETE CASCADE,
+	filename     TEXT    NOT NULL,
+	content_type TEXT    NOT NULL,
+	size         INTEGER NOT NULL            -- decoded size in bytes
+);
+CREATE INDEX attachments_message ON attachments(message);
+
+-- Every place a message was seen: an account's folder and the server's id for it
+-- (IMAP: uidvalidity + uid; POP3: uidvalidity 0 + UIDL; imports: the source).
+CREATE TABLE locations (
+	message     INTEGER NOT NULL REFERENCES messages(id) ON DELETE CASCADE,
+	account     TEXT    NOT NULL,
+	folder      TEXT    NOT NULL,
+	uidvalidity INTEGER NOT NULL DEFAULT 0,
+	uid         TEXT    NOT NULL DEFAULT '',
+	seen        INTEGER NOT NULL,            -- unix seconds when first recorded
+	PRIMARY KEY (account, folder, uidvalidity, uid, message)
+) WITHOUT ROWID;
+CREATE INDEX locations_message ON locations(message);
+
+-- Where incremental sync stands for each folder; written in the same
+-- transaction as the messages it covers.
+CREATE TABLE folder_state (
+	account     TEXT    NOT NULL,
+	folder      TEXT    NOT NULL,
+	uidvalidity INTEGER NOT NULL,
+	last_uid    INTEGER NOT NULL,            -- highest UID archived (IMAP)
+	updated     INTEGER NOT NULL,
+	PRIMARY KEY (account, folder)
+) WITHOUT ROWID;
+
+-- Free words search every column; field queries name one.
+CREATE VIRTUAL TABLE search USING fts5(
+	subject, sender, recipients, cc, body, filenames,
+	tokenize = 'unicode61 remove_diacritics 2'
+);
+`,
+}
+
+// SchemaVersion is the archive format this version of Mailkeep writes.
+var SchemaVersion = len(migrations)
+
+// prepare checks that the file is a Mailkeep archive this version can read, sets
+// up WAL, and applies pending migrations, each in its own transaction.
+func (s *Store) prepare(ctx context.Context) error {
+	var appID, version, tables int
+	if err := s.db.QueryRowContext(ctx, `PRAGMA application_id`).Scan(&appID); err != nil {
+		return s.openError(err)
+	}
+	if err := s.db.QueryRowContext(ctx, `PRAGMA user_version`).Scan(&version); err != nil {
+		return s.openError(err)
+	}
+	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_schema`).Scan(&tables); err != nil {
+		return s.openError(err)
+	}
+	switch {
+	case appID == 0 && tables == 0:
+		// A new file.
+	case appID != applicationID:
+		return &NotArchiveError{Path: s.path, Reason: "it is an SQLite database of another program"}
+	case version > SchemaVersion:
+		return &NewerSchemaError{Path: s.path, Version: version, Known: SchemaVersion}
+	}
+	if _, err := s.db.ExecContext(ctx, `PRAGMA journal_mode=WAL`); err != nil {
+		return s.openError(err)
+	}
+	for v := version; v < SchemaVersion; v++ {
+		if err := s.migrate(ctx, v); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (s *Store) migrate(ctx context.Context, from int) error {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return s.openError(err)
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, migrations[from]); err != nil {
+		return fmt.Errorf("upgrade archive %s to format %d: %w", s.path, from+1, s.classify(err))
+	}
+	if _, err := tx.ExecContext(ctx, fmt.Sprintf(`PRAGMA application_id = %d; PRAGMA user_version = %d`, applicationID, from+1)); err != nil {
+		return fmt.Errorf("upgrade archive %s to format %d: %w", s.path, from+1, s.classify(err))
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("upgrade archive %s to format %d: %w", s.path, from+1, s.classify(err))
+	}
+	return nil
+}
+
+// quickCheck asks SQLite to look over the file's structure, so that a damaged
+// file is reported when it is opened rather than halfway through a run.
+func (s *Store) quickCheck(ctx context.Context) error {
+	rows, err := s.db.QueryContext(ctx, `PRAGMA quick_check(5)`)
+	if err != nil {
+		return s.openError(err)
+	}
+	defer rows.Close()
+	var problems []string
+	for rows.Next() {
+		var line string
+		if err := rows.Scan(&line); err != nil {
+			return s.openError(err)
+		}
+		if line != "ok" {
+			problems = append(problems, line)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return s.openError(err)
+	}
+	if len(problems) > 0 {
+		return &CorruptError{Path: s.path, Err: fmt.Errorf("integrity check: %s", problems[0])}
+	}
+	return nil
+}
+
+// openError explains a failure while opening.
+func (s *Store) openError(err error) error {
+	err = s.classify(err)
+	switch err.(type) {
+	case *CorruptError, *DiskFullError:
+		return err
+	}
+	return fmt.Errorf("open archive %s: %w", s.path, err)
+}
+
+// scanner is what *sql.Row and *sql.Rows have in common.
+type scanner interface{ Scan(...any) error }
+
+var _ scanner = (*sql.Row)(nil)
