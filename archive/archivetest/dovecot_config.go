@@ -91,9 +91,9 @@ service anvil {
 `))
 
 type dovecotConfigData struct {
-	Dir                                     string
-	ID                                      string
-	UID, GID                                int
+	Dir                                      string
+	ID                                       string
+	UID, GID                                 int
 	IMAPPort, IMAPSPort, POP3Port, POP3SPort int
 }
 
