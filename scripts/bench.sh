@@ -100,6 +100,27 @@ declare -a q_mu=(
   "date:20220101..20220331"
 )
 
+# Memory: one 50 MiB message, and peak RSS at two corpus sizes.
+big=$work/big.eml
+{
+  printf 'From: Big Sender <big@example.com>\r\nTo: archive@example.com\r\nSubject: fifty megabytes\r\n'
+  printf 'Date: Mon, 2 Jan 2023 10:00:00 +0000\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n'
+  printf -- '--b\r\nContent-Type: text/plain\r\n\r\nThe scans are attached.\r\n--b\r\n'
+  printf 'Content-Type: application/octet-stream; name=scan.bin\r\nContent-Transfer-Encoding: base64\r\n\r\n'
+  head -c $((37 * 1024 * 1024)) /dev/urandom | base64 -w 76 | sed 's/$/\r/'
+  printf -- '--b--\r\n'
+} >"$big"
+rm -f "$work/big.mailkeep"*
+/usr/bin/time -f '%e %M' -o "$work/big.time" "$mk" --db "$work/big.mailkeep" import "$big" >/dev/null
+read -r t_big rss_big <"$work/big.time"
+half=$work/half
+mkdir -p "$half"
+cp -a "$maildir/cur" "$maildir/new" "$maildir/tmp" "$half"/ 2>/dev/null || true
+find "$half/cur" -type f | awk 'NR % 2 == 0' | xargs -r rm -f
+rm -f "$work/half.mailkeep"*
+/usr/bin/time -f '%e %M' -o "$work/half.time" "$mk" --db "$work/half.mailkeep" import "$half" >/dev/null
+read -r t_half rss_half <"$work/half.time"
+
 out=$work/results.md
 {
   echo "Messages: $n ($(numfmt --to=iec "$maildir_bytes") Maildir), $(nproc) cores, $(date -u +%Y-%m-%d)"
@@ -118,6 +139,7 @@ out=$work/results.md
     echo "| search: ${names[$i]} (s; hits $c_nm / $c_mu / $c_mk) | $s_nm | $s_mu | $s_mk | $(ratio "$s_mk" "$s_nm") | $(ratio "$s_mk" "$s_mu") |"
   done
   echo
-  echo "Mailkeep import peak RSS: $((rss_mk / 1024)) MiB."
+  echo "Mailkeep import peak RSS: $((rss_mk / 1024)) MiB for $n messages, $((rss_half / 1024)) MiB for about half of them;"
+  echo "$((rss_big / 1024)) MiB for one $(numfmt --to=iec "$(stat -c %s "$big")") message (imported in ${t_big} s)."
 } | tee "$out"
 echo "(results also in $out)"
