@@ -5,19 +5,22 @@ import (
 	"unicode"
 )
 
-// Stand-in on branch search until the coordinator's store/cjk.go lands on
-// main (take main's version on merge).
-
-// ftsText prepares text for the full-text index: unicode61 does not split
-// Chinese, Japanese or Korean text into words, so every such character
-// becomes a word of its own and a CJK word is found as a phrase of its
-// characters.
+// ftsText prepares text for the full-text index and for queries alike.
+//
+// FTS5's unicode61 tokenizer splits on spaces and punctuation, which works for
+// scripts that put spaces between words (Latin, Cyrillic, Greek, …) but makes a
+// whole Chinese or Japanese sentence one token. So every Han, Hiragana, Katakana
+// and Hangul character becomes a token of its own: a CJK word is then found as a
+// phrase of its characters, wherever it stands in a sentence.
 func ftsText(s string) string {
-	if strings.IndexFunc(s, isCJK) < 0 {
+	i := strings.IndexFunc(s, isCJK)
+	if i < 0 {
 		return s
 	}
 	var b strings.Builder
-	for _, r := range s {
+	b.Grow(len(s) + len(s)/2)
+	b.WriteString(s[:i])
+	for _, r := range s[i:] {
 		if isCJK(r) {
 			b.WriteByte(' ')
 			b.WriteRune(r)
@@ -30,5 +33,8 @@ func ftsText(s string) string {
 }
 
 func isCJK(r rune) bool {
+	if r < 0x1100 {
+		return false
+	}
 	return unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Hangul)
 }

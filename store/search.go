@@ -620,22 +620,16 @@ func (s *Store) loadSummaries(ctx context.Context, ids []int64) ([]Message, erro
 	for i, id := range ids {
 		byID[id] = &msgs[i]
 	}
-	rows, err := s.db.QueryContext(ctx, `SELECT id, sha256, size, date, from_addr, to_addr, cc_addr, subject,
-		message_id, in_reply_to, refs, flags, problem FROM messages WHERE id IN (`+list+`)`)
+	rows, err := s.db.QueryContext(ctx, `SELECT `+messageColumns+` FROM messages WHERE id IN (`+list+`)`)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var m Message
-		var sum []byte
-		var date int64
-		if err := rows.Scan(&m.ID, &sum, &m.Size, &date, &m.From, &m.To, &m.Cc, &m.Subject,
-			&m.MessageID, &m.InReplyTo, &m.References, &m.Flags, &m.Problem); err != nil {
+		m, err := scanMessage(rows)
+		if err != nil {
 			return nil, err
 		}
-		copy(m.SHA256[:], sum)
-		m.Date = time.Unix(date, 0).UTC()
 		if p := byID[m.ID]; p != nil {
 			*p = m
 		}
@@ -675,9 +669,11 @@ func (s *Store) loadSummaries(ctx context.Context, ids []int64) ([]Message, erro
 	for rows.Next() {
 		var id int64
 		var l Location
-		if err := rows.Scan(&id, &l.Account, &l.Folder, &l.UIDValidity, &l.UID); err != nil {
+		var uv int64
+		if err := rows.Scan(&id, &l.Account, &l.Folder, &uv, &l.UID); err != nil {
 			return nil, err
 		}
+		l.UIDValidity = uint32(uv)
 		if p := byID[id]; p != nil {
 			p.Locations = append(p.Locations, l)
 		}
