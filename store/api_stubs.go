@@ -11,41 +11,6 @@ import (
 
 var errNotYet = errors.New("not implemented yet")
 
-// SearchOptions shape a search's results.
-type SearchOptions struct {
-	Limit  int // at most this many results; 0: all
-	Offset int // skip this many (for paging)
-	// NoSnippets skips snippet building (exports, counts).
-	NoSnippets bool
-}
-
-// SnippetPart is a piece of a result's snippet; Match parts are the words that
-// matched the query.
-type SnippetPart struct {
-	Text  string
-	Match bool
-}
-
-// Result is one search hit.
-type Result struct {
-	Message
-	Snippet []SnippetPart
-}
-
-// Search runs a query in the search language of DESIGN.md and returns the
-// matching messages, newest first. An empty query matches every message.
-func (s *Store) Search(ctx context.Context, query string, opt SearchOptions) ([]Result, error) {
-	return nil, errNotYet
-}
-
-// Count is how many messages a query matches.
-func (s *Store) Count(ctx context.Context, query string) (int, error) { return 0, errNotYet }
-
-// MatchIDs returns the ids of all messages matching query, newest first.
-func (s *Store) MatchIDs(ctx context.Context, query string) ([]int64, error) {
-	return nil, errNotYet
-}
-
 // ImportProgress reports how an import or export advances.
 type ImportProgress struct {
 	Messages int   // messages read so far
