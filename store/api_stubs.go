@@ -11,26 +11,6 @@ import (
 
 var errNotYet = errors.New("not implemented yet")
 
-// ImportProgress reports how an import or export advances.
-type ImportProgress struct {
-	Messages int   // messages read so far
-	Bytes    int64 // bytes read so far
-	Total    int64 // bytes to read in all, when known (0: unknown)
-}
-
-// ImportStats says what an import did.
-type ImportStats struct {
-	Read     int // messages read
-	New      int // of which were not in the archive before
-	Problems int // messages stored but flagged (did not parse completely)
-}
-
-// Import reads .eml files, mbox files and Maildir folders (and folders holding
-// them) into the archive, recorded under account "import". progress may be nil.
-func (s *Store) Import(ctx context.Context, paths []string, progress func(ImportProgress)) (ImportStats, error) {
-	return ImportStats{}, errNotYet
-}
-
 // ExportFormat is how exported messages are written.
 type ExportFormat string
 

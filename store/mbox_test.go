@@ -12,8 +12,8 @@ import (
 	"time"
 )
 
-// trickyMessages are messages that mbox readers and writers commonly get wrong.
-var trickyMessages = []struct {
+// formatTrickyMessages are messages that mbox readers and writers commonly get wrong.
+var formatTrickyMessages = []struct {
 	name string
 	raw  string
 }{
@@ -36,7 +36,7 @@ var trickyMessages = []struct {
 	{"binary", "\xff\xfe\n>From \xff\nFrom \r\n"},
 }
 
-func writeMbox(t testing.TB, msgs [][]byte) []byte {
+func mboxWriteAll(t testing.TB, msgs [][]byte) []byte {
 	t.Helper()
 	var out bytes.Buffer
 	w := newMboxWriter(&out)
@@ -63,7 +63,7 @@ func writeMbox(t testing.TB, msgs [][]byte) []byte {
 	return out.Bytes()
 }
 
-func readMbox(t testing.TB, r io.Reader) [][]byte {
+func mboxReadAll(t testing.TB, r io.Reader) [][]byte {
 	t.Helper()
 	mr := newMboxReader(r)
 	var got [][]byte
@@ -79,9 +79,9 @@ func readMbox(t testing.TB, r io.Reader) [][]byte {
 	}
 }
 
-func checkRoundTrip(t testing.TB, msgs [][]byte) {
+func mboxCheckRoundTrip(t testing.TB, msgs [][]byte) {
 	t.Helper()
-	file := writeMbox(t, msgs)
+	file := mboxWriteAll(t, msgs)
 	for _, reader := range []struct {
 		name string
 		r    io.Reader
@@ -89,7 +89,7 @@ func checkRoundTrip(t testing.TB, msgs [][]byte) {
 		{"whole", bytes.NewReader(file)},
 		{"one byte at a time", iotest.OneByteReader(bytes.NewReader(file))},
 	} {
-		got := readMbox(t, reader.r)
+		got := mboxReadAll(t, reader.r)
 		if len(got) != len(msgs) {
 			t.Fatalf("%s: wrote %d messages, read %d back\nfile: %q", reader.name, len(msgs), len(got), file)
 		}
@@ -102,20 +102,20 @@ func checkRoundTrip(t testing.TB, msgs [][]byte) {
 }
 
 func TestMboxRoundTrip(t *testing.T) {
-	for _, tc := range trickyMessages {
+	for _, tc := range formatTrickyMessages {
 		t.Run(tc.name, func(t *testing.T) {
-			checkRoundTrip(t, [][]byte{[]byte(tc.raw)})
+			mboxCheckRoundTrip(t, [][]byte{[]byte(tc.raw)})
 		})
 	}
 	t.Run("all together", func(t *testing.T) {
 		var all [][]byte
-		for _, tc := range trickyMessages {
+		for _, tc := range formatTrickyMessages {
 			all = append(all, []byte(tc.raw))
 		}
-		checkRoundTrip(t, all)
+		mboxCheckRoundTrip(t, all)
 	})
 	t.Run("no messages", func(t *testing.T) {
-		checkRoundTrip(t, nil)
+		mboxCheckRoundTrip(t, nil)
 	})
 }
 
@@ -216,7 +216,7 @@ func TestMboxReaderMemory(t *testing.T) {
 	body := strings.Repeat(line, size/len(line))
 	file := "From x Sat Apr  1 15:30:00 2023\nSubject: big\n\n" + body + "\n"
 	var got []byte
-	bytesAllocated := measureAlloc(func() {
+	bytesAllocated := bytesAllocatedBy(func() {
 		r := newMboxReader(strings.NewReader(file))
 		m, err := r.Next()
 		if err != nil {
@@ -235,8 +235,8 @@ func TestMboxReaderMemory(t *testing.T) {
 	t.Logf("reading a %d MiB message allocated %d MiB in all", size>>20, bytesAllocated>>20)
 }
 
-// measureAlloc is how many bytes f allocated.
-func measureAlloc(f func()) uint64 {
+// bytesAllocatedBy is how many bytes f allocated.
+func bytesAllocatedBy(f func()) uint64 {
 	var before, after runtime.MemStats
 	runtime.ReadMemStats(&before)
 	f()
@@ -245,7 +245,7 @@ func measureAlloc(f func()) uint64 {
 }
 
 func FuzzMboxRoundTrip(f *testing.F) {
-	for _, tc := range trickyMessages {
+	for _, tc := range formatTrickyMessages {
 		if len(tc.raw) < 1000 {
 			f.Add([]byte(tc.raw), []byte("From x\n"), []byte(""))
 		}
@@ -253,7 +253,7 @@ func FuzzMboxRoundTrip(f *testing.F) {
 	f.Add([]byte("a\r\n"), []byte(">From a\n"), []byte("From b"))
 	f.Add([]byte(""), []byte(""), []byte("\n\n"))
 	f.Fuzz(func(t *testing.T, a, b, c []byte) {
-		checkRoundTrip(t, [][]byte{a})
-		checkRoundTrip(t, [][]byte{a, b, c})
+		mboxCheckRoundTrip(t, [][]byte{a})
+		mboxCheckRoundTrip(t, [][]byte{a, b, c})
 	})
 }
