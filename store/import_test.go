@@ -2,8 +2,10 @@ package store
 
 import (
 	"context"
+	"crypto/sha256"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
@@ -337,5 +339,78 @@ func TestImportFailureMidway(t *testing.T) {
 	}
 	if n := len(importedLocations(t, s)); n != 1200 {
 		t.Errorf("%d locations, want 1200", n)
+	}
+}
+
+// realWorldCorpus is the folder of real-world test messages, beside the module.
+func realWorldCorpus(t testing.TB) string {
+	t.Helper()
+	dir, err := filepath.Abs(filepath.Join("..", "..", "shared", "corpus", "real-world"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(dir); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("the real-world corpus is missing: %v", err)
+		}
+		t.Skipf("the real-world corpus is missing (%v): it lives at <module root>/../shared/corpus/real-world", err)
+	}
+	return dir
+}
+
+func TestImportRealWorldCorpus(t *testing.T) {
+	corpus := realWorldCorpus(t)
+	s := openTemp(t)
+	ctx := context.Background()
+	var last ImportProgress
+	stats, err := s.Import(ctx, []string{corpus}, func(p ImportProgress) { last = p })
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("real-world corpus: %+v", stats)
+	if stats.Read == 0 || stats.Read != stats.EMLFiles+stats.MboxMessages+stats.MaildirMessages+stats.OtherFiles {
+		t.Errorf("messages read %d do not add up to the kinds found: %+v", stats.Read, stats)
+	}
+	if stats.EMLFiles == 0 || stats.MboxFiles == 0 || stats.MaildirMessages == 0 || stats.OtherFiles == 0 {
+		t.Errorf("the corpus has every kind, but some were not found: %+v", stats)
+	}
+	if last.Messages != stats.Read || last.Bytes != last.Total {
+		t.Errorf("last progress %+v: want all %d messages and all bytes", last, stats.Read)
+	}
+
+	// Every .eml file is in the archive byte for byte.
+	var emls int
+	err = filepath.WalkDir(corpus, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.EqualFold(filepath.Ext(path), ".eml") || strings.Contains(path, "/.") {
+			return err
+		}
+		raw, err := os.ReadFile(path)
+		if err != nil || len(raw) == 0 {
+			return err
+		}
+		emls++
+		sum := sha256.Sum256(raw)
+		var n int
+		if err := s.db.QueryRow(`SELECT count(*) FROM messages WHERE sha256 = ?`, sum[:]).Scan(&n); err != nil {
+			return err
+		}
+		if n != 1 {
+			t.Errorf("%s is not in the archive byte for byte", path)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if emls != stats.EMLFiles {
+		t.Errorf("%d .eml files in the corpus, %d imported", emls, stats.EMLFiles)
+	}
+
+	again, err := s.Import(ctx, []string{corpus}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again.New != 0 || again.Read != stats.Read {
+		t.Errorf("importing again: %+v; want %d read, none new", again, stats.Read)
 	}
 }
