@@ -49,6 +49,11 @@ const (
 	importBatchBytes    = 64 << 20
 )
 
+// importMaxMessage is the largest file taken as one message. Mail servers
+// refuse messages far smaller; a larger file is something else, and the
+// archive (SQLite) could not hold it anyway.
+const importMaxMessage = 512 << 20
+
 // Import reads .eml files, mbox files and Maildir folders (and folders holding
 // them) into the archive, recorded under account "import". progress may be nil;
 // it is called after each committed batch.
@@ -82,7 +87,13 @@ func (s *Store) Import(ctx context.Context, paths []string, progress func(Import
 			return ImportStats{}, err
 		}
 	}
-	im := &importer{s: s, ctx: ctx, progress: progress}
+	im := &importer{s: s, ctx: ctx, progress: progress, maxMessages: importBatchMessages, maxBytes: importBatchBytes}
+	return im.run(sc)
+}
+
+// run reads what the scan found.
+func (im *importer) run(sc importScanner) (ImportStats, error) {
+	ctx := im.ctx
 	im.stats.Skipped = sc.skipped
 	for _, src := range sc.sources {
 		im.progressAt.Total += src.size
@@ -296,6 +307,9 @@ type importer struct {
 	batch      []Incoming
 	batchBytes int64
 	progressAt ImportProgress
+	// A batch is committed when it holds this many messages or bytes.
+	maxMessages int
+	maxBytes    int64
 }
 
 // read imports one source.
@@ -321,6 +335,9 @@ func (im *importer) read(src importSource) error {
 	if !strings.EqualFold(filepath.Ext(src.path), ".eml") && bytes.Equal(head[:n], []byte(mboxFromPrefix)) {
 		im.stats.MboxFiles++
 		return im.readMbox(f, src)
+	}
+	if src.size > importMaxMessage {
+		return &ImportPathError{Path: src.path, Reason: fmt.Sprintf("it is %d MiB, too large to be one message, and it is not an mbox file — import the mail files or folders it holds instead, or leave it out", src.size>>20)}
 	}
 	if _, err := f.Seek(0, io.SeekStart); err != nil {
 		return importPathError(src.path, err)
@@ -391,7 +408,7 @@ func (im *importer) add(raw []byte, folder, uid string, hint time.Time, read int
 	})
 	im.batchBytes += int64(len(raw))
 	im.progressAt.Bytes += read
-	if len(im.batch) >= importBatchMessages || im.batchBytes >= importBatchBytes {
+	if len(im.batch) >= im.maxMessages || im.batchBytes >= im.maxBytes {
 		return im.flush()
 	}
 	return nil

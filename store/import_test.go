@@ -414,3 +414,94 @@ func TestImportRealWorldCorpus(t *testing.T) {
 		t.Errorf("importing again: %+v; want %d read, none new", again, stats.Read)
 	}
 }
+
+// BenchmarkImport measures importing 3000 messages of about 8 KiB from a
+// Maildir, an mbox file and a folder of .eml files, and the real-world corpus:
+// walking, reading, and everything Ingest does.
+func BenchmarkImport(b *testing.B) {
+	msgs := benchMessages(3000, 8<<10)
+	dir := b.TempDir()
+	files := map[string]string{}
+	for i, m := range msgs {
+		files[fmt.Sprintf("Maildir/cur/%d.M%dP1.bench:2,S", 1700000000+i, i)] = string(m)
+		files[fmt.Sprintf("eml/%05d.eml", i)] = string(m)
+	}
+	writeFiles(b, dir, files)
+	if err := os.WriteFile(filepath.Join(dir, "all.mbox"), mboxWriteAll(b, msgs), 0o644); err != nil {
+		b.Fatal(err)
+	}
+	sources := []struct{ name, path string }{
+		{"maildir", filepath.Join(dir, "Maildir")},
+		{"mbox", filepath.Join(dir, "all.mbox")},
+		{"eml", filepath.Join(dir, "eml")},
+	}
+	if corpus, err := filepath.Abs(filepath.Join("..", "..", "shared", "corpus", "real-world")); err == nil {
+		if _, err := os.Stat(corpus); err == nil {
+			sources = append(sources, struct{ name, path string }{"real-world", corpus})
+		}
+	}
+	for _, src := range sources {
+		b.Run(src.name, func(b *testing.B) {
+			var stats ImportStats
+			var last ImportProgress
+			for range b.N {
+				b.StopTimer()
+				s := openTemp(b)
+				b.StartTimer()
+				var err error
+				stats, err = s.Import(context.Background(), []string{src.path}, func(p ImportProgress) { last = p })
+				if err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(stats.Read)*float64(b.N)/b.Elapsed().Seconds(), "msgs/s")
+			b.ReportMetric(float64(last.Total)*float64(b.N)/b.Elapsed().Seconds()/1e6, "MB/s")
+		})
+	}
+}
+
+func TestImportBatchesBySize(t *testing.T) {
+	dir := t.TempDir()
+	files := map[string]string{}
+	for i := range 10 {
+		files[fmt.Sprintf("box/%02d.eml", i)] = fmt.Sprintf("Subject: %02d\n\n%s\n", i, strings.Repeat("x", 286)) // 300 bytes
+	}
+	writeFiles(t, dir, files)
+	var sc importScanner
+	if err := sc.scanPath(filepath.Join(dir, "box")); err != nil {
+		t.Fatal(err)
+	}
+	var progress []int
+	im := &importer{s: openTemp(t), ctx: context.Background(), maxMessages: 500, maxBytes: 1000,
+		progress: func(p ImportProgress) { progress = append(progress, p.Messages) }}
+	stats, err := im.run(sc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if stats.Read != 10 || fmt.Sprint(progress) != "[4 8 10]" {
+		t.Errorf("read %d, committed after %v; want batches of 4 (1200 bytes >= 1000)", stats.Read, progress)
+	}
+}
+
+func TestImportCancelled(t *testing.T) {
+	dir := t.TempDir()
+	files := map[string]string{}
+	for i := range 1100 {
+		files[fmt.Sprintf("box/%04d.eml", i)] = fmt.Sprintf("Subject: %d\n\nbody %d\n", i, i)
+	}
+	writeFiles(t, dir, files)
+	s := openTemp(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	stats, err := s.Import(ctx, []string{filepath.Join(dir, "box")}, func(p ImportProgress) { cancel() })
+	if !errors.Is(err, context.Canceled) || !strings.Contains(err.Error(), "run the same import again") {
+		t.Fatalf("error %v, want context.Canceled with advice", err)
+	}
+	if stats.Read != 500 || len(importedLocations(t, s)) != 500 {
+		t.Errorf("read %d before the stop, want the first batch of 500 kept", stats.Read)
+	}
+	stats, err = s.Import(context.Background(), []string{filepath.Join(dir, "box")}, nil)
+	if err != nil || stats.New != 600 || stats.Read != 1100 {
+		t.Errorf("second run: %+v, %v; want 1100 read, 600 new", stats, err)
+	}
+}
