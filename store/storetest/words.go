@@ -55,7 +55,7 @@ func fold(r rune) string {
 }
 
 func isCJK(r rune) bool {
-	return unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana)
+	return unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Hangul)
 }
 
 // ContainsPhrase reports whether the words of phrase appear in text one after the
