@@ -86,11 +86,10 @@ func (a *app) exitCode(err error) int {
 }
 
 // isQueryError says whether the store refused a query because it is not valid
-// in the search language.
+// in the search language: the query was typed wrong.
 func isQueryError(err error) bool {
-	// The store's typed query error is not part of its API yet; until it is,
-	// a bad query is reported as a failure (exit 1).
-	return false
+	var qe *store.QueryError
+	return errors.As(err, &qe)
 }
 
 // printError prints err once, in the one form every error takes:
