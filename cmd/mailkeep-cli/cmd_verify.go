@@ -50,6 +50,6 @@ func (a *app) verify(cmd *cobra.Command) (err error) {
 	for _, bad := range report.Bad {
 		fmt.Fprintf(a.out(), "  id %d  sha256 %s  %s\n", bad.ID, hex.EncodeToString(bad.SHA256[:]), oneLine(bad.Reason))
 	}
-	return fmt.Errorf("%s in %s are damaged (listed above). Restore the archive file from a backup; the other messages are intact",
-		plural(len(report.Bad), "message", "messages"), s.Path())
+	return fmt.Errorf("%d of %d messages in %s are damaged (listed above). Restore the archive file from a backup; the other messages are intact",
+		len(report.Bad), report.Checked, s.Path())
 }
