@@ -171,3 +171,62 @@ func writeMessageFiles(t *testing.T, dir string, msgs []fixture) []string {
 	}
 	return paths
 }
+
+// mboxMessages are two messages in one mboxrd file; the second's body has a
+// line starting with "From " (escaped as ">From " in the file).
+const mboxFile = "From alice@example.com Mon Jan  8 09:00:00 2024\n" +
+	"From: Alice Example <alice@example.com>\n" +
+	"To: team@example.com\n" +
+	"Subject: Team meeting moved\n" +
+	"Date: Mon, 08 Jan 2024 09:00:00 +0000\n" +
+	"\n" +
+	"The team meeting is now on Thursday.\n" +
+	"\n" +
+	"From bob@example.com Tue Jan  9 10:00:00 2024\n" +
+	"From: bob@example.com\n" +
+	"To: team@example.com\n" +
+	"Subject: Re: Team meeting moved\n" +
+	"Date: Tue, 09 Jan 2024 10:00:00 +0000\n" +
+	"\n" +
+	">From Thursday on I am away.\n" +
+	"\n"
+
+// maildirMessage is the one message of the test Maildir.
+var maildirMessage = fixture{
+	name: "1704790800.M1P1.host:2,S",
+	raw: []byte("From: erin@example.com\r\n" +
+		"To: alice@example.com\r\n" +
+		"Subject: Maildir only\r\n" +
+		"Date: Tue, 09 Jan 2024 09:00:00 +0000\r\n" +
+		"\r\n" +
+		"This one lives in a Maildir.\r\n"),
+	subject: "Maildir only",
+	from:    "erin@example.com",
+	date:    time.Date(2024, 1, 9, 9, 0, 0, 0, time.UTC),
+}
+
+// writeImportSources writes the three kinds of sources import reads: a folder
+// of .eml files (testMessages), an mbox file (2 messages) and a Maildir (1
+// message). It returns their paths.
+func writeImportSources(t *testing.T, dir string) (emlDir, mbox, maildir string) {
+	t.Helper()
+	emlDir = filepath.Join(dir, "eml")
+	writeMessageFiles(t, emlDir, testMessages())
+	mbox = filepath.Join(dir, "old.mbox")
+	if err := os.WriteFile(mbox, []byte(mboxFile), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	maildir = filepath.Join(dir, "Maildir")
+	for _, sub := range []string{"cur", "new", "tmp"} {
+		if err := os.MkdirAll(filepath.Join(maildir, sub), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.WriteFile(filepath.Join(maildir, "cur", maildirMessage.name), maildirMessage.raw, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return emlDir, mbox, maildir
+}
+
+// importedCount is how many messages writeImportSources holds.
+const importedCount = 5 + 2 + 1
