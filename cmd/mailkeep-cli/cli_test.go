@@ -45,6 +45,8 @@ type cliRun struct {
 type testCLI struct {
 	vars     map[string]string
 	terminal bool
+	// interrupted runs the command as if Ctrl-C had been pressed at once.
+	interrupted bool
 }
 
 func (c testCLI) run(t *testing.T, args ...string) cliRun {
@@ -66,6 +68,9 @@ func (c testCLI) run(t *testing.T, args ...string) cliRun {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
+	if c.interrupted {
+		cancel()
+	}
 	r.code = run(ctx, args, e)
 	stderr := r.stderr.String()
 	if strings.Contains(stderr, "goroutine ") || strings.Contains(stderr, "panic:") {

@@ -35,6 +35,7 @@ attachment names), plus any of:
   "exact phrase"  -word (leave out messages with it)  OR
 An empty query ('') finds every message. Several words may be given without
 quotes; a phrase needs its quotes kept from the shell: '"annual report"'.
+A query that starts with - needs -- before it: search -- -draft invoice.
 
 Shows the newest 50 hits unless --limit says otherwise (--limit 0: all).
 With --json it prints every hit unless --limit is given, one JSON object a
@@ -43,6 +44,7 @@ has_attachment and snippet.`,
 		Example: `  mailkeep-cli search invoice
   mailkeep-cli search 'from:alice@contoso.com after:2024-01-01 has:attachment'
   mailkeep-cli search '"annual report" -draft' --limit 10
+  mailkeep-cli search -- -newsletter from:contoso.com
   mailkeep-cli search '' --json > all-messages.jsonl`,
 		Args: queryArgs,
 		RunE: a.runE(func(cmd *cobra.Command, args []string) error {

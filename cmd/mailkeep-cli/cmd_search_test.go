@@ -199,3 +199,25 @@ func TestSearchJSONLimit(t *testing.T) {
 		}
 	}
 }
+
+func TestSearchExcludeNeedsDoubleDash(t *testing.T) {
+	db, fixtures, _ := seedArchive(t)
+	r := cliWithDB(db).run(t, "search", "--json", "--", "-pizza")
+	if r.code != exitOK || len(parseJSONLines(t, r.stdout.String())) != len(fixtures)-1 {
+		t.Errorf("search -- -pizza: %s", r)
+	}
+	r = cliWithDB(db).run(t, "search", "-pizza")
+	if r.code != exitUsage {
+		t.Errorf("search -pizza without --: %s", r)
+	}
+}
+
+func TestSearchInterrupted(t *testing.T) {
+	db, _, _ := seedArchive(t)
+	c := cliWithDB(db)
+	c.interrupted = true
+	r := c.run(t, "search", "")
+	if r.code != exitFailed || !strings.HasPrefix(r.stderr.String(), "mailkeep-cli: interrupted.") {
+		t.Errorf("%s", r)
+	}
+}

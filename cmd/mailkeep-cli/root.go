@@ -67,7 +67,10 @@ func run(ctx context.Context, args []string, e env) (code int) {
 		return exitOK
 	}
 	code = a.exitCode(err)
-	a.printError(cmd, err, code)
+	if ctx.Err() != nil {
+		code = exitFailed
+	}
+	a.printError(ctx, cmd, err, code)
 	return code
 }
 
@@ -94,9 +97,9 @@ func isQueryError(err error) bool {
 
 // printError prints err once, in the one form every error takes:
 // "mailkeep-cli: <message>". Usage errors add where to read how to use cmd.
-func (a *app) printError(cmd *cobra.Command, err error, code int) {
+func (a *app) printError(ctx context.Context, cmd *cobra.Command, err error, code int) {
 	msg := err.Error()
-	if errors.Is(err, context.Canceled) {
+	if ctx.Err() != nil {
 		msg = "interrupted. Everything committed before the interruption is kept in the archive; run the command again to continue"
 	}
 	fmt.Fprintf(a.env.stderr, "mailkeep-cli: %s\n", msg)
