@@ -8,7 +8,11 @@ import (
 )
 
 func TestProgress(t *testing.T) {
-	for _, terminal := range []bool{false, true} {
+	for _, tt := range []struct {
+		terminal bool
+		total    int64 // 0: not known
+	}{{false, 200_000}, {true, 200_000}, {true, 0}, {false, 0}} {
+		terminal := tt.terminal
 		stderr := &lockedBuffer{}
 		a := &app{env: env{stderr: stderr, isTerminal: func(io.Writer) bool { return terminal }}}
 		p := a.newProgress("Importing", 0, true)
@@ -19,7 +23,7 @@ func TestProgress(t *testing.T) {
 			go func() {
 				defer wg.Done()
 				for j := range 50 {
-					p.set("Importing: some messages", int64(i*50+j)*1000, 200_000)
+					p.set("Importing: some messages", int64(i*50+j)*1000, tt.total)
 				}
 			}()
 		}
