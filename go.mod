@@ -12,6 +12,8 @@ require (
 
 require github.com/emersion/go-imap/v2 v2.0.0-beta.8
 
+require github.com/knadh/go-pop3 v1.0.0
+
 require (
 	github.com/AzureAD/microsoft-authentication-library-for-go v1.10.1
 	github.com/cenkalti/backoff/v5 v5.0.3
