@@ -3,8 +3,6 @@ package store
 import (
 	"context"
 	"errors"
-	"io"
-	"time"
 )
 
 // This file holds the store's public API that is not written yet, so that code
@@ -12,41 +10,6 @@ import (
 // implemented; the file disappears when it is empty.
 
 var errNotYet = errors.New("not implemented yet")
-
-// SearchOptions shape a search's results.
-type SearchOptions struct {
-	Limit  int // at most this many results; 0: all
-	Offset int // skip this many (for paging)
-	// NoSnippets skips snippet building (exports, counts).
-	NoSnippets bool
-}
-
-// SnippetPart is a piece of a result's snippet; Match parts are the words that
-// matched the query.
-type SnippetPart struct {
-	Text  string
-	Match bool
-}
-
-// Result is one search hit.
-type Result struct {
-	Message
-	Snippet []SnippetPart
-}
-
-// Search runs a query in the search language of DESIGN.md and returns the
-// matching messages, newest first. An empty query matches every message.
-func (s *Store) Search(ctx context.Context, query string, opt SearchOptions) ([]Result, error) {
-	return nil, errNotYet
-}
-
-// Count is how many messages a query matches.
-func (s *Store) Count(ctx context.Context, query string) (int, error) { return 0, errNotYet }
-
-// MatchIDs returns the ids of all messages matching query, newest first.
-func (s *Store) MatchIDs(ctx context.Context, query string) ([]int64, error) {
-	return nil, errNotYet
-}
 
 // ImportProgress reports how an import or export advances.
 type ImportProgress struct {
@@ -81,49 +44,3 @@ const (
 func (s *Store) Export(ctx context.Context, query, out string, format ExportFormat, progress func(ImportProgress)) (int, error) {
 	return 0, errNotYet
 }
-
-// Raw returns the exact bytes of a stored message.
-func (s *Store) Raw(ctx context.Context, id int64) ([]byte, error) { return nil, errNotYet }
-
-// WriteRaw writes the exact bytes of a stored message to w.
-func (s *Store) WriteRaw(ctx context.Context, id int64, w io.Writer) error { return errNotYet }
-
-// Get returns a stored message's summary, attachments and locations.
-func (s *Store) Get(ctx context.Context, id int64) (Message, error) { return Message{}, errNotYet }
-
-// VerifyReport says what Verify found.
-type VerifyReport struct {
-	Checked int
-	Bad     []VerifyProblem
-}
-
-// VerifyProblem is one message whose stored bytes no longer match their hash
-// (or cannot be read).
-type VerifyProblem struct {
-	ID     int64
-	SHA256 [32]byte
-	Reason string
-}
-
-// Verify re-reads every stored message and checks its hash.
-func (s *Store) Verify(ctx context.Context, progress func(done, total int)) (VerifyReport, error) {
-	return VerifyReport{}, errNotYet
-}
-
-// Stats are an archive's counts and sizes.
-type Stats struct {
-	Messages    int
-	RawBytes    int64 // the messages' sizes added up
-	StoredBytes int64 // what the raw bytes take in the file, compressed
-	FileBytes   int64 // the archive file (and its WAL) on disk
-	Accounts    int
-	Folders     int
-	Locations   int
-	Attachments int
-	Flagged     int
-	Oldest      time.Time
-	Newest      time.Time
-}
-
-// Stats counts what the archive holds.
-func (s *Store) Stats(ctx context.Context) (Stats, error) { return Stats{}, errNotYet }

@@ -80,9 +80,9 @@ CREATE VIRTUAL TABLE search USING fts5(
 // SchemaVersion is the archive format this version of Mailkeep writes.
 var SchemaVersion = len(migrations)
 
-// prepare checks that the file is a Mailkeep archive this version can read, sets
+// upgrade checks that the file is a Mailkeep archive this version can read, sets
 // up WAL, and applies pending migrations, each in its own transaction.
-func (s *Store) prepare(ctx context.Context) error {
+func (s *Store) upgrade(ctx context.Context) error {
 	var appID, version, tables int
 	if err := s.db.QueryRowContext(ctx, `PRAGMA application_id`).Scan(&appID); err != nil {
 		return s.openError(err)

@@ -42,6 +42,7 @@ type Store struct {
 	// workers is how many messages are parsed and compressed in parallel
 	// before a batch's transaction.
 	workers int
+	codec   *codec
 }
 
 // Open opens the archive file at path, creating it (and its folder) when it does
@@ -60,14 +61,24 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	if err := checkHeader(path); err != nil {
 		return nil, err
 	}
-	dsn := "file:" + path + "?_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_txlock=immediate"
+	// synchronous=NORMAL: in WAL mode a commit survives the process being killed
+	// at any moment (the tests do that); only a power cut can undo the last
+	// commits, never damage the file. Batches that must survive a power cut too
+	// (before deleting on a server) ask for Batch.Durable.
+	dsn := "file:" + path + "?_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_txlock=immediate"
 	db, err := sql.Open("sqlite", dsn)
 	if err != nil {
 		return nil, fmt.Errorf("open archive %s: %w", path, err)
 	}
-	s := &Store{path: path, db: db, workers: max(1, runtime.GOMAXPROCS(0))}
-	if err := s.prepare(ctx); err != nil {
+	workers := max(1, runtime.GOMAXPROCS(0))
+	c, err := newCodec(workers)
+	if err != nil {
 		db.Close()
+		return nil, fmt.Errorf("open archive %s: %w", path, err)
+	}
+	s := &Store{path: path, db: db, workers: workers, codec: c}
+	if err := s.upgrade(ctx); err != nil {
+		s.Close()
 		return nil, err
 	}
 	return s, nil
@@ -77,7 +88,10 @@ func Open(ctx context.Context, path string) (*Store, error) {
 func (s *Store) Path() string { return s.path }
 
 // Close closes the archive file.
-func (s *Store) Close() error { return s.db.Close() }
+func (s *Store) Close() error {
+	s.codec.close()
+	return s.db.Close()
+}
 
 // DB gives packages of this module that keep their own tables in the archive
 // file (accounts, run history) access to it. Those tables are created through
