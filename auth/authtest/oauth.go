@@ -91,7 +91,9 @@ func (p *IdP) injectFault(w http.ResponseWriter, r *http.Request) bool {
 		select {
 		case <-time.After(delay):
 		case <-r.Context().Done():
-			return true
+			// The client gave up: end the connection without an answer (a
+			// handler that just returned would send an empty 200).
+			panic(http.ErrAbortHandler)
 		}
 	}
 	if fail {
