@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -80,7 +81,7 @@ func (s *Store) Count(ctx context.Context, query string) (int, error) {
 		// Every indexed row is a message: the index alone can count.
 		stmt, args = `SELECT count(*) FROM search WHERE search MATCH ?`, []any{expr}
 	default:
-		stmt, args = `SELECT count(*) FROM messages m WHERE `+q.where, q.args
+		stmt, args = `SELECT count(*) FROM messages m INDEXED BY messages_date WHERE `+q.where, q.args
 	}
 	var n int
 	if err := s.db.QueryRowContext(ctx, stmt, args...).Scan(&n); err != nil {
@@ -134,7 +135,7 @@ func (s *Store) searchError(query string, err error) error {
 // matchIDs runs q and returns the matching ids, newest first; limit 0: all.
 func (s *Store) matchIDs(ctx context.Context, q *compiledQuery, limit, offset int) ([]int64, error) {
 	var b strings.Builder
-	b.WriteString(`SELECT m.id FROM messages m`)
+	b.WriteString(`SELECT m.id FROM messages m INDEXED BY messages_date`)
 	if q.where != "" {
 		b.WriteString(` WHERE ` + q.where)
 	}
@@ -199,10 +200,10 @@ func (c *sqlCompiler) cond(n node) (string, error) {
 	case *placeNode:
 		return c.place(n)
 	case *attachmentNode:
-		return `m.has_attachment != 0`, nil
+		return `m.id IN (SELECT message FROM attachments)`, nil
 	case *filenameGlobNode:
 		c.args = append(c.args, globToLike(n.pattern))
-		return `EXISTS (SELECT 1 FROM attachments a WHERE a.message = m.id AND a.filename LIKE ? ESCAPE '\')`, nil
+		return `m.id IN (SELECT message FROM attachments WHERE filename LIKE ? ESCAPE '\')`, nil
 	case *dateNode:
 		c.args = append(c.args, n.t.Unix())
 		if n.before {
@@ -471,8 +472,17 @@ func (s *Store) snippets(ctx context.Context, q *compiledQuery, ids []int64) (ma
 	list := idList(ids)
 	out := make(map[int64][]SnippetPart, len(ids))
 	if terms := snippetTerms(q.tree, nil); len(terms) > 0 {
+		// The index seeks each id of the page in the query's doclists; but a
+		// prefix term (inv*) is expanded afresh on each seek, so then one pass
+		// over the page's id range is cheaper, the list filtering the rows
+		// before their snippets are made.
+		where := `rowid IN (` + list + `)`
+		if slices.ContainsFunc(terms, func(t string) bool { return strings.HasSuffix(t, "*") }) {
+			lo, hi := slices.Min(ids), slices.Max(ids)
+			where = fmt.Sprintf(`rowid BETWEEN %d AND %d AND +rowid IN (%s)`, lo, hi, list)
+		}
 		rows, err := s.db.QueryContext(ctx, `SELECT rowid, snippet(search, 4, char(1), char(2), '…', `+strconv.Itoa(snippetWords)+`)
-			FROM search WHERE search MATCH ? AND rowid IN (`+list+`)`, strings.Join(terms, " OR "))
+			FROM search WHERE search MATCH ? AND `+where, strings.Join(terms, " OR "))
 		if err != nil {
 			return nil, err
 		}
