@@ -7,7 +7,7 @@ set -euo pipefail
 declare -A groups=(
   [build]="gcc libc6-dev git ca-certificates"
   [test]="dovecot-imapd dovecot-pop3d dovecot-auth-lua gnome-keyring dbus dbus-x11 libsecret-tools curl procps"
-  [bench]="notmuch maildir-utils isync fetchmail getmail6 time"
+  [bench]="notmuch maildir-utils isync fetchmail getmail6 time bc"
 )
 
 want=()

@@ -13,6 +13,11 @@ import (
 // and Hangul character becomes a token of its own: a CJK word is then found as a
 // phrase of its characters, wherever it stands in a sentence.
 func ftsText(s string) string {
+	// CJK characters start at U+1100, whose UTF-8 encodings begin with a byte of
+	// 0xE1 or more: text without such bytes (most mail) needs no further look.
+	if !hasHighBytes(s) {
+		return s
+	}
 	i := strings.IndexFunc(s, isCJK)
 	if i < 0 {
 		return s
@@ -37,4 +42,13 @@ func isCJK(r rune) bool {
 		return false
 	}
 	return unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Hangul)
+}
+
+func hasHighBytes(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0xe1 {
+			return true
+		}
+	}
+	return false
 }

@@ -41,7 +41,18 @@ func (s *Store) Ingest(ctx context.Context, b Batch) ([]Stored, error) {
 
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
-	tx, err := s.db.BeginTx(ctx, nil)
+	conn, err := s.db.Conn(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("archive %s: start writing: %w", s.path, s.classify(err))
+	}
+	defer conn.Close()
+	if b.Durable {
+		if _, err := conn.ExecContext(ctx, `PRAGMA synchronous = FULL`); err != nil {
+			return nil, fmt.Errorf("archive %s: start writing: %w", s.path, s.classify(err))
+		}
+		defer conn.ExecContext(context.WithoutCancel(ctx), `PRAGMA synchronous = NORMAL`)
+	}
+	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
 		return nil, fmt.Errorf("archive %s: start writing: %w", s.path, s.classify(err))
 	}

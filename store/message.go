@@ -37,6 +37,10 @@ type Batch struct {
 	Messages []Incoming
 	// States are written in the same transaction as Messages.
 	States []FolderState
+	// Durable makes the commit reach the disk before Ingest returns, so that it
+	// survives even a power cut: ask for it before deleting messages on a
+	// server. Other batches survive a crash of the process without it.
+	Durable bool
 }
 
 // Stored says what Ingest did with one incoming message.
