@@ -15,7 +15,7 @@ import (
 
 // benchArchive sizes the archive BenchmarkSearch searches.
 const (
-	benchMessages = 100_000
+	searchBenchMessages = 100_000
 	// benchRawMin and benchRawMax bound the stored (compressed) size of a raw
 	// message: the raw column sits before the searchable ones in each row, so
 	// its size decides how much a row read costs.
@@ -131,9 +131,9 @@ func buildBenchArchive(b *testing.B, path string, n int) *Store {
 // takes a while) for the first page of 50 results, and counts.
 func BenchmarkSearch(b *testing.B) {
 	t0 := time.Now()
-	s := buildBenchArchive(b, filepath.Join(b.TempDir(), "bench.mailkeep"), benchMessages)
+	s := buildBenchArchive(b, filepath.Join(b.TempDir(), "bench.mailkeep"), searchBenchMessages)
 	defer s.Close()
-	b.Logf("built %d messages in %s", benchMessages, time.Since(t0).Round(time.Millisecond))
+	b.Logf("built %d messages in %s", searchBenchMessages, time.Since(t0).Round(time.Millisecond))
 	ctx := context.Background()
 	queries := []struct{ name, query string }{
 		{"all", ``},
