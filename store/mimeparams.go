@@ -37,7 +37,7 @@ func contentType(v string) (string, map[string]string) {
 	return typ, params
 }
 
-// mediaParams reads "; a=b; c*=utf-8''x; d*0=..; d*1=..".
+// mediaParams reads "; a=b; c*=utf-8”x; d*0=..; d*1=..".
 func mediaParams(s string) map[string]string {
 	type section struct {
 		n       int
