@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -79,14 +80,28 @@ func (s *Store) Count(ctx context.Context, query string) (int, error) {
 	case ok:
 		// Every indexed row is a message: the index alone can count.
 		stmt, args = `SELECT count(*) FROM search WHERE search MATCH ?`, []any{expr}
+	case isNegatedText(q.tree):
+		// -word: all but those with the word, both counted fast.
+		expr, _ := ftsExpr(q.tree.(*notNode).kid)
+		stmt, args = `SELECT (SELECT count(*) FROM messages) - (SELECT count(*) FROM search WHERE search MATCH ?)`, []any{expr}
 	default:
-		stmt, args = `SELECT count(*) FROM messages m WHERE `+q.where, q.args
+		stmt, args = `SELECT count(*) FROM messages m INDEXED BY messages_date WHERE `+q.where, q.args
 	}
 	var n int
 	if err := s.db.QueryRowContext(ctx, stmt, args...).Scan(&n); err != nil {
 		return 0, s.searchError(query, err)
 	}
 	return n, nil
+}
+
+// isNegatedText says whether n is only "-" and a full-text expression.
+func isNegatedText(n node) bool {
+	not, ok := n.(*notNode)
+	if !ok {
+		return false
+	}
+	_, ok = ftsExpr(not.kid)
+	return ok
 }
 
 // MatchIDs returns the ids of all messages matching query, newest first.
@@ -131,23 +146,27 @@ func (s *Store) searchError(query string, err error) error {
 	return fmt.Errorf("search %q: %w", query, s.classify(err))
 }
 
+// fewMatches is how many full-text matches are few enough to look up one by
+// one rather than walk the date index.
+const fewMatches = 100
+
 // matchIDs runs q and returns the matching ids, newest first; limit 0: all.
+//
+// The plan: walk the date index (newest first; it holds id and date, so no
+// message row is read), keeping the ids that the query's sets hold (each
+// subquery is read once into a list). That costs one pass over the index at
+// worst, and stops after the page when matches are common. When the query is
+// only full text and its words are rare, looking up the few ids is cheaper.
 func (s *Store) matchIDs(ctx context.Context, q *compiledQuery, limit, offset int) ([]int64, error) {
-	var b strings.Builder
-	b.WriteString(`SELECT m.id FROM messages m`)
-	if q.where != "" {
-		b.WriteString(` WHERE ` + q.where)
-	}
-	b.WriteString(` ORDER BY m.date DESC, m.id DESC`)
-	args := q.args
-	if limit > 0 || offset > 0 {
-		if limit <= 0 {
-			limit = -1
+	var few []int64
+	if expr, ok := ftsExpr(q.tree); ok {
+		var err error
+		if few, err = s.fewMatches(ctx, expr); err != nil {
+			return nil, s.searchError(q.text, err)
 		}
-		b.WriteString(` LIMIT ? OFFSET ?`)
-		args = append(args[:len(args):len(args)], limit, max(offset, 0))
 	}
-	rows, err := s.db.QueryContext(ctx, b.String(), args...)
+	stmt, args := idQuery(q, few, limit, offset)
+	rows, err := s.db.QueryContext(ctx, stmt, args...)
 	if err != nil {
 		return nil, s.searchError(q.text, err)
 	}
@@ -162,6 +181,56 @@ func (s *Store) matchIDs(ctx context.Context, q *compiledQuery, limit, offset in
 	}
 	if err := rows.Err(); err != nil {
 		return nil, s.searchError(q.text, err)
+	}
+	return ids, nil
+}
+
+// idQuery is the SQL that lists q's matches, newest first: a walk of the date
+// index, or when few is not nil (all the ids q matches) a lookup of those.
+func idQuery(q *compiledQuery, few []int64, limit, offset int) (string, []any) {
+	var b strings.Builder
+	args := q.args
+	switch {
+	case few != nil:
+		b.WriteString(`SELECT m.id FROM messages m WHERE m.id IN (` + idList(few) + `)`)
+		args = nil
+	case q.where != "":
+		b.WriteString(`SELECT m.id FROM messages m INDEXED BY messages_date WHERE ` + q.where)
+	default:
+		b.WriteString(`SELECT m.id FROM messages m INDEXED BY messages_date`)
+	}
+	b.WriteString(` ORDER BY m.date DESC, m.id DESC`)
+	if limit > 0 || offset > 0 {
+		if limit <= 0 {
+			limit = -1
+		}
+		b.WriteString(` LIMIT ? OFFSET ?`)
+		args = append(args[:len(args):len(args)], limit, max(offset, 0))
+	}
+	return b.String(), args
+}
+
+// fewMatches returns the ids matching a full-text expression when there are
+// at most fewMatches of them; else nil.
+func (s *Store) fewMatches(ctx context.Context, expr string) ([]int64, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT rowid FROM search WHERE search MATCH ? LIMIT ?`, expr, fewMatches+1)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	ids := []int64{}
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if len(ids) > fewMatches {
+		return nil, nil
 	}
 	return ids, nil
 }
@@ -199,10 +268,10 @@ func (c *sqlCompiler) cond(n node) (string, error) {
 	case *placeNode:
 		return c.place(n)
 	case *attachmentNode:
-		return `m.has_attachment != 0`, nil
+		return `m.id IN (SELECT message FROM attachments)`, nil
 	case *filenameGlobNode:
 		c.args = append(c.args, globToLike(n.pattern))
-		return `EXISTS (SELECT 1 FROM attachments a WHERE a.message = m.id AND a.filename LIKE ? ESCAPE '\')`, nil
+		return `m.id IN (SELECT message FROM attachments WHERE filename LIKE ? ESCAPE '\')`, nil
 	case *dateNode:
 		c.args = append(c.args, n.t.Unix())
 		if n.before {
@@ -471,8 +540,17 @@ func (s *Store) snippets(ctx context.Context, q *compiledQuery, ids []int64) (ma
 	list := idList(ids)
 	out := make(map[int64][]SnippetPart, len(ids))
 	if terms := snippetTerms(q.tree, nil); len(terms) > 0 {
+		// The index seeks each id of the page in the query's doclists; but a
+		// prefix term (inv*) is expanded afresh on each seek, so then one pass
+		// over the page's id range is cheaper, the list filtering the rows
+		// before their snippets are made.
+		where := `rowid IN (` + list + `)`
+		if slices.ContainsFunc(terms, func(t string) bool { return strings.HasSuffix(t, "*") }) {
+			lo, hi := slices.Min(ids), slices.Max(ids)
+			where = fmt.Sprintf(`rowid BETWEEN %d AND %d AND +rowid IN (%s)`, lo, hi, list)
+		}
 		rows, err := s.db.QueryContext(ctx, `SELECT rowid, snippet(search, 4, char(1), char(2), '…', `+strconv.Itoa(snippetWords)+`)
-			FROM search WHERE search MATCH ? AND rowid IN (`+list+`)`, strings.Join(terms, " OR "))
+			FROM search WHERE search MATCH ? AND `+where, strings.Join(terms, " OR "))
 		if err != nil {
 			return nil, err
 		}

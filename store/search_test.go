@@ -209,6 +209,11 @@ func TestSearch(t *testing.T) {
 			if !slices.Equal(ids, tt.want) {
 				t.Errorf("MatchIDs(%q) = %v, want %v", tt.query, ids, tt.want)
 			}
+			// The same through the date index walk, which the few messages
+			// here would otherwise skip for full-text queries.
+			if walked := walkIDs(t, s, tt.query); !slices.Equal(walked, tt.want) {
+				t.Errorf("walking the date index, %q matches %v, want %v", tt.query, walked, tt.want)
+			}
 			n, err := s.Count(ctx, tt.query)
 			if err != nil {
 				t.Fatalf("Count(%q): %v", tt.query, err)
@@ -229,6 +234,85 @@ func TestSearch(t *testing.T) {
 			}
 		})
 	}
+}
+
+// walkIDs lists query's matches through the date index walk.
+func walkIDs(t *testing.T, s *Store, query string) []int64 {
+	t.Helper()
+	q, err := s.compileQuery(context.Background(), query)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stmt, args := idQuery(q, nil, 0, 0)
+	rows, err := s.DB().Query(stmt, args...)
+	if err != nil {
+		t.Fatalf("%s: %v", stmt, err)
+	}
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, id)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return ids
+}
+
+// TestSearchPlan: the page of a search walks the date index, which holds id
+// and date, and reads no message row (the raw bytes make rows large) and sorts
+// nothing; each set the query names is read once.
+func TestSearchPlan(t *testing.T) {
+	s := openSearchFixtures(t)
+	ctx := context.Background()
+	for _, query := range []string{
+		``, `invoice`, `invoice -spam`, `-spam`, `from:anna`, `after:2023-03-01 before:2023-04-01`, `folder:inbox`,
+		`has:attachment`, `filename:*.pdf`, `invoice OR folder:junk`, `-(folder:inbox OR has:attachment) lunch`,
+	} {
+		q, err := s.compileQuery(ctx, query)
+		if err != nil {
+			t.Fatal(err)
+		}
+		stmt, args := idQuery(q, nil, 50, 0)
+		plan := queryPlan(t, s, stmt, args)
+		if !strings.Contains(plan, "SCAN m USING COVERING INDEX messages_date") && !strings.Contains(plan, "SEARCH m USING COVERING INDEX messages_date") {
+			t.Errorf("%q does not walk the covering date index:\n%s", query, plan)
+		}
+		if strings.Contains(plan, "TEMP B-TREE") || strings.Contains(plan, "CORRELATED") {
+			t.Errorf("%q sorts or runs a subquery per row:\n%s", query, plan)
+		}
+	}
+	q, err := s.compileQuery(ctx, "invoice")
+	if err != nil {
+		t.Fatal(err)
+	}
+	stmt, args := idQuery(q, []int64{1, 2}, 50, 0)
+	if plan := queryPlan(t, s, stmt, args); !strings.Contains(plan, "INTEGER PRIMARY KEY") {
+		t.Errorf("a few ids are not looked up by id:\n%s", plan)
+	}
+}
+
+func queryPlan(t *testing.T, s *Store, stmt string, args []any) string {
+	t.Helper()
+	rows, err := s.DB().Query(`EXPLAIN QUERY PLAN `+stmt, args...)
+	if err != nil {
+		t.Fatalf("%s: %v", stmt, err)
+	}
+	defer rows.Close()
+	var b strings.Builder
+	for rows.Next() {
+		var id, parent, unused int
+		var detail string
+		if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+			t.Fatal(err)
+		}
+		b.WriteString(detail + "\n")
+	}
+	return b.String()
 }
 
 // TestSearchHostileInput: whatever a person types, SQLite never sees a syntax
