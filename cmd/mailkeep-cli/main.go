@@ -12,9 +12,19 @@ import (
 	"context"
 	"os"
 	"os/signal"
+	"runtime/debug"
 )
 
+// memoryTarget is where the garbage collector starts working harder. Archiving
+// holds at most a batch of messages (or one big one) at a time; without a
+// target, Go would let garbage grow to twice that before collecting. It is a
+// target, not a cap: more is used when more is needed. GOMEMLIMIT overrides it.
+const memoryTarget = 128 << 20
+
 func main() {
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(memoryTarget)
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	go func() {
 		// After the first Ctrl-C asks the command to stop, a second one ends
