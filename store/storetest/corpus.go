@@ -103,6 +103,7 @@ const (
 	QuirkNoMessageID                          // no Message-ID header
 	QuirkDuplicateMessageID                   // the Message-ID of the message before, different bytes
 	QuirkNoSubject                            // no Subject header
+	QuirkNoBody                               // a header only: no empty line, no body
 )
 
 // SHA256 is the message's identity in the archive.

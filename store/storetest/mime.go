@@ -150,7 +150,16 @@ func (g *gen) encodeText(ctype string, lines []string) (header string, content [
 	if g.chance(0.5) {
 		cs = `"` + cs + `"`
 	}
-	return "Content-Type: " + ctype + "; charset=" + cs + "\nContent-Transfer-Encoding: " + cte + "\n", content
+	return "Content-Type: " + ctype + "; charset=" + cs + "\nContent-Transfer-Encoding: " + g.cteName(cte) + "\n", content
+}
+
+// cteName writes a transfer encoding's name, sometimes in capitals as some
+// mail programs do.
+func (g *gen) cteName(cte string) string {
+	if g.chance(0.1) {
+		return strings.ToUpper(cte)
+	}
+	return cte
 }
 
 func htmlEscape(s string) string {
@@ -200,7 +209,7 @@ func (g *gen) attachment(body *bytes.Buffer, big bool) {
 		body.WriteString("Content-Type: " + a.ContentType + ";\n " + ctParam + "\n")
 	}
 	body.WriteString("Content-Disposition: attachment;\n " + cdParam + "\n")
-	body.WriteString("Content-Transfer-Encoding: " + a.Encoding + "\n\n")
+	body.WriteString("Content-Transfer-Encoding: " + g.cteName(a.Encoding) + "\n\n")
 	if text {
 		body.Write(quotedPrintable(a.Data))
 		if m.Quirks&QuirkCRLF != 0 {

@@ -44,7 +44,7 @@ func TestCorpusCoversEverything(t *testing.T) {
 		if m.Malformed != "" {
 			count["malformed "+m.Malformed]++
 		}
-		for q := Quirk(1); q <= QuirkNoSubject; q <<= 1 {
+		for q := Quirk(1); q <= QuirkNoBody; q <<= 1 {
 			if m.Quirks&q != 0 {
 				count["quirk "+quirkName(q)]++
 			}
@@ -79,7 +79,7 @@ func TestCorpusCoversEverything(t *testing.T) {
 	for _, mf := range malformations {
 		want = append(want, "malformed "+mf)
 	}
-	for q := Quirk(1); q <= QuirkNoSubject; q <<= 1 {
+	for q := Quirk(1); q <= QuirkNoBody; q <<= 1 {
 		want = append(want, "quirk "+quirkName(q))
 	}
 	for _, e := range []string{"base64", "quoted-printable"} {
@@ -110,6 +110,7 @@ func quirkName(q Quirk) string {
 		QuirkFromLines: "From lines", QuirkLongLine: "long line", Quirk8bitUTF8Header: "8-bit UTF-8 header",
 		Quirk8bitLatin1Header: "8-bit Latin-1 header", QuirkNoDate: "no date", QuirkBadDate: "bad date",
 		QuirkNoMessageID: "no message-id", QuirkDuplicateMessageID: "duplicate message-id", QuirkNoSubject: "no subject",
+		QuirkNoBody: "no body",
 	}[q]
 }
 
