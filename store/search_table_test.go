@@ -415,6 +415,8 @@ func checkSummaries(t *testing.T, s *store.Store, msgs []storetest.Message, ids 
 			switch {
 			case m.Quirks&storetest.QuirkBadDate != 0:
 				kind = "bad Date"
+			case m.Charset == storetest.UnknownCharset:
+				kind = "unknown charset"
 			case kind == "":
 				kind = "raw Latin-1 header"
 			}

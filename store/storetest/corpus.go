@@ -123,9 +123,10 @@ func (m Message) EffectiveDate() time.Time {
 }
 
 // WellFormed reports whether the message is a correct message, one the archive
-// must parse without flagging it.
+// must parse without flagging it. Malformed ones, raw Latin-1 headers, a Date
+// that is not a date and text in an unknown charset are not.
 func (m Message) WellFormed() bool {
-	return m.Malformed == "" && m.Quirks&(Quirk8bitLatin1Header|QuirkBadDate) == 0
+	return m.Malformed == "" && m.Quirks&(Quirk8bitLatin1Header|QuirkBadDate) == 0 && m.Charset != UnknownCharset
 }
 
 // Field is a searchable part of a message.

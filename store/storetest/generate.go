@@ -101,6 +101,11 @@ func (g *gen) message() Message {
 		m.Malformed = pick(g, malformations)
 	}
 	m.Charset = g.charset()
+	if g.mix == MixVaried && g.chance(0.02) {
+		// A label no decoder knows (mutt writes it for 8-bit text it cannot
+		// name); the text is ASCII, which any reader can still get at.
+		m.Charset = UnknownCharset
+	}
 	g.dates()
 	g.people()
 
@@ -309,7 +314,7 @@ func (g *gen) subject(h *strings.Builder) {
 		words = append(words, pick(g, intlWords["utf-8"]))
 	case m.Quirks&Quirk8bitLatin1Header != 0:
 		words = append(words, Latin1Word)
-	case g.chance(0.4):
+	case len(intlWords[m.Charset]) > 0 && g.chance(0.4):
 		words = append(words, pick(g, intlWords[m.Charset]))
 	}
 	g.r.Shuffle(len(words), func(i, j int) { words[i], words[j] = words[j], words[i] })
@@ -360,7 +365,7 @@ func (g *gen) bodyText() []string {
 	case x < 0.35:
 		insert(PhraseScrambled)
 	}
-	if g.chance(0.5) {
+	if len(intlWords[m.Charset]) > 0 && g.chance(0.5) {
 		for range 1 + g.r.IntN(2) {
 			insert(pick(g, intlWords[m.Charset]))
 		}
