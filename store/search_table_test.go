@@ -205,6 +205,8 @@ var searchCases = []searchCase{
 	{query: "filename:отчёт", want: has("отчёт", files), unsure: attachmentsUnsure},
 	{query: "filename:請求書", want: has("請求書", files), unsure: attachmentsUnsure},
 	{query: "filename:έγγραφα", want: has("έγγραφα", files), unsure: attachmentsUnsure},
+	{query: "filename:forwarded.eml", want: has("forwarded.eml", files), unsure: attachmentsUnsure},
+	{query: "fwd walrus", want: and(has("fwd"), has("walrus"))}, // also in forwarded messages' subjects
 	{query: "before:2010-01-01", want: datedBefore(2010, 1, 1)},
 	{query: "after:2020-07-01", want: not(datedBefore(2020, 7, 1))},
 	{query: "after:2005-01-01 before:2008-07-01", want: and(not(datedBefore(2005, 1, 1)), datedBefore(2008, 7, 1))},

@@ -80,7 +80,7 @@ type Attachment struct {
 	Filename    string // decoded
 	ContentType string
 	Data        []byte // the decoded bytes
-	Encoding    string // Content-Transfer-Encoding: "base64" or "quoted-printable"
+	Encoding    string // Content-Transfer-Encoding: "base64", "quoted-printable" or (a forwarded message) "7bit"
 	// NameEncoding is how the name is written: "plain", "rfc2231",
 	// "rfc2231-continued" (both UTF-8), "rfc2231-latin1" (ISO-8859-1 or
 	// windows-1252, single or continued), "rfc2047" or "raw-utf8".

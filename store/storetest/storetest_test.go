@@ -83,7 +83,7 @@ func TestCorpusCoversEverything(t *testing.T) {
 	for q := Quirk(1); q <= QuirkNoBody; q <<= 1 {
 		want = append(want, "quirk "+quirkName(q))
 	}
-	for _, e := range []string{"base64", "quoted-printable"} {
+	for _, e := range []string{"base64", "quoted-printable", "7bit"} {
 		want = append(want, "attachment "+e)
 	}
 	for _, e := range []string{"plain", "rfc2231", "rfc2231-continued", "rfc2231-latin1", "rfc2047", "raw-utf8"} {
@@ -145,6 +145,10 @@ func TestModelAgreesWithAParser(t *testing.T) {
 			t.Errorf("message %d: Message-ID %q, model %q", m.Index, id, m.MessageID)
 		}
 		var atts []Attachment
+		fwd := false
+		for _, a := range m.Attachments {
+			fwd = fwd || a.ContentType == "message/rfc822"
+		}
 		for {
 			p, err := r.NextPart()
 			if errors.Is(err, io.EOF) {
@@ -171,7 +175,8 @@ func TestModelAgreesWithAParser(t *testing.T) {
 				if ct == "text/html" {
 					text = html.UnescapeString(tags.ReplaceAllString(text, ""))
 				}
-				if got, want := strings.Join(Tokens(text), " "), strings.Join(Tokens(m.Body), " "); got != want {
+				// The body's text may go on with a forwarded message's.
+				if got, want := strings.Join(Tokens(text), " "), strings.Join(Tokens(m.Body), " "); !strings.HasPrefix(want, got) || !fwd && got != want {
 					t.Errorf("message %d: %s part's words differ from the model's body:\n got %.200q\nwant %.200q", m.Index, ct, got, want)
 				}
 			}
