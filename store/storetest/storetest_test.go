@@ -120,7 +120,11 @@ func quirkName(q Quirk) string {
 // archive test points at the archive and not at the generator.
 func TestModelAgreesWithAParser(t *testing.T) {
 	tags := regexp.MustCompile(`<[^>]*>`)
-	for _, m := range Generate(1, 2000) {
+	n := 2000
+	if raceDetector {
+		n = 500
+	}
+	for _, m := range Generate(1, n) {
 		if m.Malformed != "" {
 			continue
 		}
@@ -290,7 +294,10 @@ func TestRealWorldFindsTheCorpus(t *testing.T) {
 // TestRealMixSizes checks the benchmark mix's sizes: most messages between 2
 // and 20 KiB, about 1.5% from 100 KiB to 2 MiB, all of them parseable.
 func TestRealMixSizes(t *testing.T) {
-	const n = 3000
+	n := 3000
+	if raceDetector {
+		n = 1000
+	}
 	small, big := 0, 0
 	for m := range All(1, n, MixReal) {
 		switch size := len(m.Raw); {
