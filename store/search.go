@@ -46,25 +46,28 @@ func (s *Store) Search(ctx context.Context, query string, opt SearchOptions) ([]
 	if err != nil {
 		return nil, err
 	}
-	msgs, err := s.loadSummaries(ctx, ids)
-	if err != nil {
-		return nil, s.searchError(query, err)
-	}
-	results := make([]Result, len(msgs))
-	for i := range msgs {
-		results[i].Message = msgs[i]
-	}
-	if !opt.NoSnippets && len(ids) > 0 {
-		snippets, err := s.snippets(ctx, q, ids)
+	results := make([]Result, 0, len(ids))
+	// A page at a time: the statements name their ids.
+	for chunk := range slices.Chunk(ids, resultChunk) {
+		msgs, err := s.loadSummaries(ctx, chunk)
 		if err != nil {
 			return nil, s.searchError(query, err)
 		}
-		for i := range results {
-			results[i].Snippet = snippets[results[i].ID]
+		var snippets map[int64][]SnippetPart
+		if !opt.NoSnippets {
+			if snippets, err = s.snippets(ctx, q, chunk); err != nil {
+				return nil, s.searchError(query, err)
+			}
+		}
+		for _, m := range msgs {
+			results = append(results, Result{Message: m, Snippet: snippets[m.ID]})
 		}
 	}
 	return results, nil
 }
+
+// resultChunk is how many results are read with one statement.
+const resultChunk = 500
 
 // Count is how many messages a query matches.
 func (s *Store) Count(ctx context.Context, query string) (int, error) {

@@ -161,6 +161,27 @@ func TestSearchRealWorldCorpus(t *testing.T) {
 		}
 		t.Logf("%-40q %5d messages", q, len(ids))
 	}
+	// All results at once: read in chunks, in order.
+	for _, q := range []string{``, `the`} {
+		ids, err := s.MatchIDs(ctx, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := s.Search(ctx, q, SearchOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(ids) <= resultChunk {
+			t.Errorf("%q matches %d messages: too few to read in chunks of %d", q, len(ids), resultChunk)
+		}
+		var got []int64
+		for _, r := range res {
+			got = append(got, r.ID)
+		}
+		if !slices.Equal(got, ids) {
+			t.Errorf("Search(%q) without a limit gives %d results not in MatchIDs' order (%d)", q, len(got), len(ids))
+		}
+	}
 }
 
 func utf8Valid(s string) bool { return strings.ToValidUTF8(s, "\uFFFD") == s }

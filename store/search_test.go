@@ -327,6 +327,8 @@ func TestSearchHostileInput(t *testing.T) {
 		`col:"x`, `from:"`, `from:""`, `from:*`, `from:(`, `from:()`, `folder:*`, `folder:"`, `filename:*`, `filename:?`, `filename:%_\`,
 		`'; DROP TABLE messages; --`, `a' OR '1'='1`, "nul\x00byte", "\x01\x02", "ctl\x1b[31m", `\"`, `\`, `a\*`,
 		`東京*`, `*東京`, `Ünïcödé*`, `😀`, `a😀b`, strings.Repeat("(", 200), strings.Repeat("a ", 200), strings.Repeat(`"a" OR `, 100),
+		strings.Repeat("a OR (b ", 5) + "c", strings.Repeat("a OR (b -(", 5) + "c", strings.Repeat("a OR (b (", 10) + "c",
+		strings.Repeat("a OR (-b (", 10) + "c", strings.Repeat("-(a ", 10) + "c", strings.Repeat("from:(a OR (b ", 5) + "c",
 	}
 	for _, q := range inputs {
 		if _, err := s.Search(ctx, q, SearchOptions{Limit: 10}); err != nil {
