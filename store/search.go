@@ -83,6 +83,17 @@ func (s *Store) Count(ctx context.Context, query string) (int, error) {
 	case ok:
 		// Every indexed row is a message: the index alone can count.
 		stmt, args = `SELECT count(*) FROM search WHERE search MATCH ?`, []any{expr}
+	case isSet(q.tree):
+		// Counted in its own table, not by walking every message.
+		c := &sqlCompiler{ctx: ctx, db: s.db}
+		set, err := c.set(q.tree)
+		if err != nil {
+			return 0, s.searchError(query, err)
+		}
+		if set == "" {
+			return 0, nil
+		}
+		stmt, args = `SELECT count(DISTINCT message) FROM (`+set+`)`, c.args
 	case isNegatedText(q.tree):
 		// -word: all but those with the word, both counted fast.
 		expr, _ := ftsExpr(q.tree.(*notNode).kid)
@@ -268,13 +279,15 @@ func (c *sqlCompiler) cond(n node) (string, error) {
 			return "", err
 		}
 		return `NOT (` + inner + `)`, nil
-	case *placeNode:
-		return c.place(n)
-	case *attachmentNode:
-		return `m.id IN (SELECT message FROM attachments)`, nil
-	case *filenameGlobNode:
-		c.args = append(c.args, globToLike(n.pattern))
-		return `m.id IN (SELECT message FROM attachments WHERE filename LIKE ? ESCAPE '\')`, nil
+	case *placeNode, *attachmentNode, *filenameGlobNode:
+		set, err := c.set(n)
+		if err != nil {
+			return "", err
+		}
+		if set == "" {
+			return `0`, nil // no such folder: nothing matches
+		}
+		return `m.id IN (` + set + `)`, nil
 	case *dateNode:
 		c.args = append(c.args, n.t.Unix())
 		if n.before {
@@ -283,6 +296,31 @@ func (c *sqlCompiler) cond(n node) (string, error) {
 		return `m.date >= ?`, nil
 	}
 	return "", fmt.Errorf("search: cannot run query part %s", n)
+}
+
+// isSet says whether n is a set of messages named by another table than
+// messages: where they were seen, or their attachments.
+func isSet(n node) bool {
+	switch n.(type) {
+	case *placeNode, *attachmentNode, *filenameGlobNode:
+		return true
+	}
+	return false
+}
+
+// set writes the query that lists the ids of the messages in n (see isSet),
+// maybe more than once; "" when there are none.
+func (c *sqlCompiler) set(n node) (string, error) {
+	switch n := n.(type) {
+	case *placeNode:
+		return c.place(n)
+	case *attachmentNode:
+		return `SELECT message FROM attachments`, nil
+	case *filenameGlobNode:
+		c.args = append(c.args, globToLike(n.pattern))
+		return `SELECT message FROM attachments WHERE filename LIKE ? ESCAPE '\'`, nil
+	}
+	return "", fmt.Errorf("search: %s is not a set", n)
 }
 
 // and puts all full-text parts of an AND into one MATCH, which the index
@@ -344,7 +382,8 @@ func (c *sqlCompiler) or(n *orNode) (string, error) {
 }
 
 // place finds the folders (or accounts) whose names match the pattern, then
-// the messages seen there through the locations table's key.
+// the messages seen there through the locations table's key; "" when no
+// folder matches.
 func (c *sqlCompiler) place(n *placeNode) (string, error) {
 	if !c.read {
 		rows, err := c.db.QueryContext(c.ctx, `SELECT DISTINCT account, folder FROM locations`)
@@ -381,10 +420,7 @@ func (c *sqlCompiler) place(n *placeNode) (string, error) {
 			}
 		}
 	}
-	if len(parts) == 0 {
-		return `0`, nil // no such folder: nothing matches
-	}
-	return `m.id IN (` + strings.Join(parts, ` UNION ALL `) + `)`, nil
+	return strings.Join(parts, ` UNION ALL `), nil
 }
 
 // globMatch says whether name matches pattern, ignoring case; '*' matches any
