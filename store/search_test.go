@@ -450,6 +450,9 @@ func TestSearchSnippets(t *testing.T) {
 		{`мир`, 4, `Привет, [мир]! Spam offer`},
 		{`e-mail`, 7, `Lunch tomorrow? [e-mail] me`},
 		{`-spam`, 3, `Grüße aus München. muller`},
+		{`regard*`, 1, `Please find the invoice attached. [Regards], Anna`},
+		{`pleas* OR anna`, 1, `[Please] find the invoice attached. Regards, [Anna]`},
+		{`東*`, 5, `明日[東]京で会いましょう。 meeting`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.query, func(t *testing.T) {
