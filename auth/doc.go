@@ -21,6 +21,9 @@
 //		...
 //	}
 //
+// Accounts that share an app registration should share its Entra (one MSAL
+// client, one cached token): [EntraPool] does that.
+//
 // Secrets and tokens never appear in an error, a log line or a formatted value
 // of this package's types.
 package auth

@@ -214,7 +214,7 @@ func ExplainTokenError(err error, cfg EntraConfig) Advice {
 		if te.Code == "AADSTS7000215" {
 			fix += " A secret of another app, or of another tenant, is refused the same way."
 		}
-		return Advice{Step: StepToken, Code: te.Code, Problem: k.problem, Fix: fix}
+		return Advice{Step: te.Step, Code: te.Code, Problem: k.problem, Fix: fix}
 	}
 	problem := "Microsoft's sign-in service refused the request"
 	if te.Description != "" {

@@ -214,7 +214,12 @@ func NewEntra(cfg EntraConfig) (*Entra, error) {
 	case cfg.Secret != "" && cfg.CertFile != "":
 		return nil, configError("both a client secret and a certificate are set: keep only the one the app registration uses")
 	case cfg.Secret == "" && cfg.CertFile == "":
-		return nil, configError("the client secret is empty: in the Entra admin center open the app, Certificates & secrets, create a new client secret and copy its Value (not its Secret ID)")
+		// Microsoft answers an empty secret with AADSTS7000218; MSAL does
+		// not even send it.
+		err := configError("the client secret is empty: in the Entra admin center open the app, Certificates & secrets, create a new client secret and copy its Value (not its Secret ID)")
+		err.(*TokenError).Code = "AADSTS7000218"
+		err.(*TokenError).Step = StepSecret
+		return nil, err
 	}
 	if cfg.AuthorityHost != "" {
 		u, err := url.Parse(cfg.AuthorityHost)

@@ -39,7 +39,8 @@ func (c *codec) compress(raw []byte) ([]byte, int) {
 	if len(raw) < 256 {
 		return raw, codecNone
 	}
-	out := c.enc.EncodeAll(raw, make([]byte, 0, len(raw)/2))
+	// Room for all of it up front: growing the buffer would copy it twice over.
+	out := c.enc.EncodeAll(raw, make([]byte, 0, len(raw)))
 	if len(out) > len(raw)-len(raw)/32 {
 		return raw, codecNone
 	}

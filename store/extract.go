@@ -106,8 +106,8 @@ func (x *extracted) readPart(part *message.Entity, body *bytes.Buffer, depth int
 	if part.MultipartReader() != nil {
 		return nil // its children come next
 	}
-	ctype, cparams, _ := part.Header.ContentType()
-	disp, dparams, _ := part.Header.ContentDisposition()
+	ctype, cparams := contentType(part.Header.Get("Content-Type"))
+	disp, dparams := mediaType(part.Header.Get("Content-Disposition"))
 	name := partFilename(dparams, cparams)
 
 	switch {
@@ -133,7 +133,7 @@ func (x *extracted) readPart(part *message.Entity, body *bytes.Buffer, depth int
 		}
 		return nil
 
-	case name == "" && disp != "attachment" && (ctype == "text/plain" || ctype == "" || ctype == "text/html"):
+	case name == "" && disp != "attachment" && (ctype == "text/plain" || ctype == "text/html"):
 		text, err := io.ReadAll(io.LimitReader(part.Body, maxIndexedText+1))
 		if ctype == "text/html" {
 			text = htmlText(text)
@@ -146,9 +146,6 @@ func (x *extracted) readPart(part *message.Entity, body *bytes.Buffer, depth int
 
 	default:
 		n, err := io.Copy(io.Discard, part.Body)
-		if ctype == "" {
-			ctype = "application/octet-stream"
-		}
 		x.Attachments = append(x.Attachments, Attachment{Filename: name, ContentType: ctype, Size: n})
 		if err != nil {
 			return x.partError(ctype, err)

@@ -17,6 +17,7 @@ type prepared struct {
 	known int64 // its id when the archive already has these bytes
 	dup   int   // index of an earlier message of the same batch with the same bytes, or -1
 	x     extracted
+	text  indexText
 	data  []byte // raw, compressed as codec says
 	codec int
 }
@@ -94,6 +95,7 @@ func (s *Store) prepare(ctx context.Context, msgs []Incoming, now time.Time) ([]
 			for i := range work {
 				p := &prep[i]
 				p.x = extract(msgs[i].Raw, msgs[i].DateHint, now)
+				p.text = s.indexText(&p.x)
 				p.data, p.codec = s.codec.compress(msgs[i].Raw)
 			}
 		}()
@@ -200,7 +202,7 @@ func (s *Store) write(ctx context.Context, tx *sql.Tx, b Batch, prep []prepared,
 
 // ingestStmts are the statements one batch runs many times.
 type ingestStmts struct {
-	message, attachment, search, location, state *sql.Stmt
+	message, attachment, text, search, location, state *sql.Stmt
 }
 
 func prepareIngest(ctx context.Context, tx *sql.Tx) (*ingestStmts, error) {
@@ -213,6 +215,7 @@ func prepareIngest(ctx context.Context, tx *sql.Tx) (*ingestStmts, error) {
 			subject, message_id, in_reply_to, refs, has_attachment, flags, problem, added)
 			VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`},
 		{&st.attachment, `INSERT INTO attachments (message, filename, content_type, size) VALUES (?,?,?,?)`},
+		{&st.text, `INSERT INTO texts (id, subject, sender, recipients, cc, body, filenames) VALUES (?,?,?,?,?,?,?)`},
 		{&st.search, `INSERT INTO search (rowid, subject, sender, recipients, cc, body, filenames) VALUES (?,?,?,?,?,?,?)`},
 		{&st.location, `INSERT OR IGNORE INTO locations (message, account, folder, uidvalidity, uid, seen) VALUES (?,?,?,?,?,?)`},
 		{&st.state, `INSERT INTO folder_state (account, folder, uidvalidity, last_uid, updated) VALUES (?,?,?,?,?)
@@ -230,7 +233,7 @@ func prepareIngest(ctx context.Context, tx *sql.Tx) (*ingestStmts, error) {
 }
 
 func (st *ingestStmts) close() {
-	for _, s := range []*sql.Stmt{st.message, st.attachment, st.search, st.location, st.state} {
+	for _, s := range []*sql.Stmt{st.message, st.attachment, st.text, st.search, st.location, st.state} {
 		if s != nil {
 			s.Close()
 		}
@@ -256,16 +259,15 @@ func (st *ingestStmts) insertMessage(ctx context.Context, p *prepared, m Incomin
 	if err != nil {
 		return 0, err
 	}
-	names := make([]string, 0, len(x.Attachments))
 	for _, a := range x.Attachments {
 		if _, err := st.attachment.ExecContext(ctx, id, a.Filename, a.ContentType, a.Size); err != nil {
 			return 0, err
 		}
-		if a.Filename != "" {
-			names = append(names, a.Filename)
-		}
 	}
-	_, err = st.search.ExecContext(ctx, id, ftsText(x.Subject), ftsText(x.From), ftsText(x.To), ftsText(x.Cc),
-		ftsText(x.Body), ftsText(strings.Join(names, " ")))
+	t := &p.text
+	if _, err := st.text.ExecContext(ctx, id, t.subject, t.sender, t.recipients, t.cc, t.packedBody, t.filenames); err != nil {
+		return 0, err
+	}
+	_, err = st.search.ExecContext(ctx, id, t.subject, t.sender, t.recipients, t.cc, t.body, t.filenames)
 	return id, err
 }

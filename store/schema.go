@@ -69,9 +69,26 @@ CREATE TABLE folder_state (
 	PRIMARY KEY (account, folder)
 ) WITHOUT ROWID;
 
+-- What the full-text index is built from, one row a message: small fields as
+-- text, the body zstd-compressed (read back through mailkeep_text()). The
+-- index keeps no copy of its own (external content), so the text is stored
+-- once, compressed.
+CREATE TABLE texts (
+	id         INTEGER PRIMARY KEY REFERENCES messages(id) ON DELETE CASCADE,
+	subject    TEXT NOT NULL,
+	sender     TEXT NOT NULL,
+	recipients TEXT NOT NULL,
+	cc         TEXT NOT NULL,
+	body       BLOB NOT NULL,
+	filenames  TEXT NOT NULL
+);
+CREATE VIEW search_source AS
+	SELECT id, subject, sender, recipients, cc, mailkeep_text(body) AS body, filenames FROM texts;
+
 -- Free words search every column; field queries name one.
 CREATE VIRTUAL TABLE search USING fts5(
 	subject, sender, recipients, cc, body, filenames,
+	content = 'search_source', content_rowid = 'id',
 	tokenize = 'unicode61 remove_diacritics 2'
 );
 `,

@@ -69,6 +69,7 @@ func buildBenchArchive(b *testing.B, path string, n int) *Store {
 		VALUES (?, ?, ?, ?, 1, ?, 'header', ?, ?, '', ?, ?, 0)`)
 	insAtt := prep(`INSERT INTO attachments (message, filename, content_type, size) VALUES (?, ?, 'application/pdf', 1000)`)
 	insLoc := prep(`INSERT INTO locations (message, account, folder, uidvalidity, uid, seen) VALUES (?, ?, ?, 1, ?, 0)`)
+	insText := prep(`INSERT INTO texts (id, subject, sender, recipients, cc, body, filenames) VALUES (?, ?, ?, ?, '', ?, ?)`)
 	insFTS := prep(`INSERT INTO search (rowid, subject, sender, recipients, cc, body, filenames) VALUES (?, ?, ?, ?, '', ?, ?)`)
 	var body strings.Builder
 	for id := int64(1); id <= int64(n); id++ {
@@ -112,6 +113,9 @@ func buildBenchArchive(b *testing.B, path string, n int) *Store {
 		}
 		acct := fmt.Sprintf("mailbox%d@contoso.com", rng.IntN(5))
 		if _, err := insLoc.Exec(id, acct, folders[rng.IntN(len(folders))], fmt.Sprint(id)); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := insText.Exec(id, subject, from, to, text, filename); err != nil {
 			b.Fatal(err)
 		}
 		if _, err := insFTS.Exec(id, subject, from, to, text, filename); err != nil {

@@ -61,6 +61,9 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	if err := checkHeader(path); err != nil {
 		return nil, err
 	}
+	if err := textFunction(); err != nil {
+		return nil, fmt.Errorf("open archive %s: %w", path, err)
+	}
 	// synchronous=NORMAL: in WAL mode a commit survives the process being killed
 	// at any moment (the tests do that); only a power cut can undo the last
 	// commits, never damage the file. Batches that must survive a power cut too

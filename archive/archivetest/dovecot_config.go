@@ -33,6 +33,8 @@ auth_mechanisms = plain login xoauth2 oauthbearer
 auth_verbose = yes
 auth_verbose_passwords = no
 auth_cache_size = 0
+# Tests fail sign-ins on purpose; real servers wait 2 s before saying no.
+auth_failure_delay = 0
 
 # Password users first; whoever it does not know (or whose "password" is a
 # bearer token) falls through to the Lua passdb, which asks the test identity

@@ -113,14 +113,13 @@ func TestDovecotSetUIDValidity(t *testing.T) {
 // BenchmarkDeliver reports how fast Deliver seeds a mailbox.
 func BenchmarkDeliver(b *testing.B) {
 	d := archivetest.StartDovecot(b, archivetest.DovecotOptions{})
-	b.ReportMetric(float64(d.StartupTime.Milliseconds()), "startup-ms")
 	msg := []byte(strings.Repeat("x", 4000))
 	b.ResetTimer()
-	for i := range b.N {
+	for range b.N {
 		d.Deliver("seed", "INBOX", msg)
-		_ = i
 	}
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "msgs/s")
+	b.ReportMetric(float64(d.StartupTime.Microseconds())/1000, "startup-ms")
 }
 
 // xoauth2 is the smallest XOAUTH2 sasl.Client, so this package's tests need

@@ -1,0 +1,16 @@
+package main
+
+import (
+	"errors"
+	"path/filepath"
+)
+
+// defaultDBPath is %LOCALAPPDATA%\Mailkeep\archive.mailkeep: local, not roaming,
+// because an archive can grow to gigabytes.
+func defaultDBPath(getenv func(string) string) (string, error) {
+	dir := getenv("LOCALAPPDATA")
+	if dir == "" {
+		return "", errors.New("LOCALAPPDATA is not set, so there is no per-user data folder")
+	}
+	return filepath.Join(dir, "Mailkeep", archiveFileName), nil
+}
