@@ -161,13 +161,20 @@ func (s *Store) searchError(query string, err error) error {
 // one rather than walk the date index.
 const fewMatches = 100
 
+// recentWindow is how many of the newest messages are checked one by one for
+// a first page of a full-text query before the whole date index is walked.
+const recentWindow = 500
+
 // matchIDs runs q and returns the matching ids, newest first; limit 0: all.
 //
 // The plan: walk the date index (newest first; it holds id and date, so no
 // message row is read), keeping the ids that the query's sets hold (each
 // subquery is read once into a list). That costs one pass over the index at
-// worst, and stops after the page when matches are common. When the query is
-// only full text and its words are rare, looking up the few ids is cheaper.
+// worst, and stops after the page when matches are common. A query of full
+// text alone has two shortcuts: when its words are rare, the few ids are
+// looked up; when they are common, the first page is usually among the
+// newest messages, checked one by one in the index, which spares reading
+// every match into a list.
 func (s *Store) matchIDs(ctx context.Context, q *compiledQuery, limit, offset int) ([]int64, error) {
 	var few []int64
 	if expr, ok := ftsExpr(q.tree); ok {
@@ -175,25 +182,51 @@ func (s *Store) matchIDs(ctx context.Context, q *compiledQuery, limit, offset in
 		if few, err = s.fewMatches(ctx, expr); err != nil {
 			return nil, s.searchError(q.text, err)
 		}
+		if few == nil && limit > 0 && offset+limit <= recentWindow/5 {
+			stmt, args := recentQuery(expr, limit, offset)
+			ids, err := s.queryIDs(ctx, stmt, args)
+			if err != nil {
+				return nil, s.searchError(q.text, err)
+			}
+			if len(ids) == limit {
+				return ids, nil
+			}
+			// Not a full page among the newest: walk.
+		}
 	}
 	stmt, args := idQuery(q, few, limit, offset)
-	rows, err := s.db.QueryContext(ctx, stmt, args...)
+	ids, err := s.queryIDs(ctx, stmt, args)
 	if err != nil {
 		return nil, s.searchError(q.text, err)
+	}
+	return ids, nil
+}
+
+// recentQuery is the SQL that lists the matches of a full-text expression
+// among the recentWindow newest messages, newest first.
+func recentQuery(expr string, limit, offset int) (string, []any) {
+	return `SELECT r.id FROM (SELECT id, date FROM messages INDEXED BY messages_date
+			ORDER BY date DESC, id DESC LIMIT ` + strconv.Itoa(recentWindow) + `) AS r
+		WHERE EXISTS (SELECT 1 FROM search WHERE search MATCH ? AND rowid = r.id)
+		ORDER BY r.date DESC, r.id DESC LIMIT ? OFFSET ?`, []any{expr, limit, offset}
+}
+
+// queryIDs runs a statement that lists ids.
+func (s *Store) queryIDs(ctx context.Context, stmt string, args []any) ([]int64, error) {
+	rows, err := s.db.QueryContext(ctx, stmt, args...)
+	if err != nil {
+		return nil, err
 	}
 	defer rows.Close()
 	var ids []int64
 	for rows.Next() {
 		var id int64
 		if err := rows.Scan(&id); err != nil {
-			return nil, s.searchError(q.text, err)
+			return nil, err
 		}
 		ids = append(ids, id)
 	}
-	if err := rows.Err(); err != nil {
-		return nil, s.searchError(q.text, err)
-	}
-	return ids, nil
+	return ids, rows.Err()
 }
 
 // idQuery is the SQL that lists q's matches, newest first: a walk of the date

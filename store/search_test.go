@@ -217,6 +217,21 @@ func TestSearch(t *testing.T) {
 			if walked := walkIDs(t, s, tt.query); !slices.Equal(walked, tt.want) {
 				t.Errorf("walking the date index, %q matches %v, want %v", tt.query, walked, tt.want)
 			}
+			// And the first pages among the newest messages, for full text.
+			if q, err := s.compileQuery(ctx, tt.query); err == nil {
+				if expr, ok := ftsExpr(q.tree); ok {
+					for limit := 1; limit <= len(tt.want); limit++ {
+						stmt, args := recentQuery(expr, limit, 0)
+						got, err := s.queryIDs(ctx, stmt, args)
+						if err != nil {
+							t.Fatalf("%s: %v", stmt, err)
+						}
+						if !slices.Equal(got, tt.want[:limit]) {
+							t.Errorf("among the newest, %q limit %d matches %v, want %v", tt.query, limit, got, tt.want[:limit])
+						}
+					}
+				}
+			}
 			n, err := s.Count(ctx, tt.query)
 			if err != nil {
 				t.Fatalf("Count(%q): %v", tt.query, err)
