@@ -172,9 +172,9 @@ const recentWindow = 500
 // subquery is read once into a list). That costs one pass over the index at
 // worst, and stops after the page when matches are common. A query of full
 // text alone has two shortcuts: when its words are rare, the few ids are
-// looked up; when they are common, the first page is usually among the
-// newest messages, checked one by one in the index, which spares reading
-// every match into a list.
+// looked up; when they are common (in one message of five or more), the first
+// page is usually among the newest messages, checked one by one in the index,
+// which spares reading every match into a list.
 func (s *Store) matchIDs(ctx context.Context, q *compiledQuery, limit, offset int) ([]int64, error) {
 	var few []int64
 	if expr, ok := ftsExpr(q.tree); ok {
@@ -182,7 +182,13 @@ func (s *Store) matchIDs(ctx context.Context, q *compiledQuery, limit, offset in
 		if few, err = s.fewMatches(ctx, expr); err != nil {
 			return nil, s.searchError(q.text, err)
 		}
-		if few == nil && limit > 0 && offset+limit <= recentWindow/5 {
+		dense := false
+		if few == nil && limit > 0 && offset+limit <= recentWindow/5 && !hasPrefix(q.tree) {
+			if dense, err = s.denseMatches(ctx, expr); err != nil {
+				return nil, s.searchError(q.text, err)
+			}
+		}
+		if dense {
 			stmt, args := recentQuery(expr, limit, offset)
 			ids, err := s.queryIDs(ctx, stmt, args)
 			if err != nil {
@@ -200,6 +206,30 @@ func (s *Store) matchIDs(ctx context.Context, q *compiledQuery, limit, offset in
 		return nil, s.searchError(q.text, err)
 	}
 	return ids, nil
+}
+
+// denseMatches says whether at least one message in five matches a
+// full-text expression: then a page is likely among the newest messages.
+func (s *Store) denseMatches(ctx context.Context, expr string) (bool, error) {
+	var matches, all int
+	err := s.db.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM search WHERE search MATCH ?), (SELECT count(*) FROM messages)`, expr).Scan(&matches, &all)
+	return matches*5 >= all, err
+}
+
+// hasPrefix says whether a query has a prefix term (inv*). Each check of one
+// message against such a term lists every word with the prefix again.
+func hasPrefix(n node) bool {
+	switch n := n.(type) {
+	case *textNode:
+		return n.prefix
+	case *andNode:
+		return slices.ContainsFunc(n.kids, hasPrefix)
+	case *orNode:
+		return slices.ContainsFunc(n.kids, hasPrefix)
+	case *notNode:
+		return hasPrefix(n.kid)
+	}
+	return false
 }
 
 // recentQuery is the SQL that lists the matches of a full-text expression

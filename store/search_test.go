@@ -510,3 +510,39 @@ func TestLeadText(t *testing.T) {
 		t.Errorf("leadText = %q, want %q", got, "short text")
 	}
 }
+
+func TestDenseMatches(t *testing.T) {
+	s := openSearchFixtures(t)
+	ctx := context.Background()
+	tests := []struct {
+		query  string
+		dense  bool
+		prefix bool
+	}{
+		{`anna`, true, false},            // all 7
+		{`invoice OR spam`, true, false}, // 4 of 7
+		{`lunch`, false, false},          // 1 of 7
+		{`ann*`, true, true},
+		{`lunch OR -(x y*)`, false, true},
+	}
+	for _, tt := range tests {
+		q, err := s.compileQuery(ctx, tt.query)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := hasPrefix(q.tree); got != tt.prefix {
+			t.Errorf("hasPrefix(%q) = %v, want %v", tt.query, got, tt.prefix)
+		}
+		expr, ok := ftsExpr(q.tree)
+		if !ok {
+			continue
+		}
+		dense, err := s.denseMatches(ctx, expr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if dense != tt.dense {
+			t.Errorf("denseMatches(%q) = %v, want %v", tt.query, dense, tt.dense)
+		}
+	}
+}
