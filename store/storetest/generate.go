@@ -373,8 +373,8 @@ func (g *gen) bodyText() []string {
 	}
 	if m.Quirks&QuirkLongLine != 0 {
 		size := 5001 + g.r.IntN(15000)
-		if g.chance(0.25) {
-			size = 70000 + g.r.IntN(80000)
+		if g.mix == MixVaried && g.chance(0.25) {
+			size = 70000 + g.r.IntN(80000) // beyond bufio.Scanner's default limit
 		}
 		var long strings.Builder
 		for long.Len() < size {

@@ -279,3 +279,30 @@ func TestRealWorldFindsTheCorpus(t *testing.T) {
 		t.Errorf("RealWorld found only %d files", len(paths))
 	}
 }
+
+// TestRealMixSizes checks the benchmark mix's sizes: most messages between 2
+// and 20 KiB, about 1.5% from 100 KiB to 2 MiB, all of them parseable.
+func TestRealMixSizes(t *testing.T) {
+	const n = 3000
+	small, big := 0, 0
+	for m := range All(1, n, MixReal) {
+		switch size := len(m.Raw); {
+		case size >= 100<<10 && size <= 2<<20+64<<10:
+			big++
+			if len(m.Attachments) == 0 {
+				t.Errorf("message %d is %d bytes but has no attachment", m.Index, size)
+			}
+		case size >= 1<<10 && size <= 24<<10:
+			small++
+		}
+		if m.Malformed == "" {
+			if _, err := mail.CreateReader(bytes.NewReader(m.Raw)); err != nil {
+				t.Errorf("message %d: %v", m.Index, err)
+			}
+		}
+	}
+	if small < n*85/100 || big < n/200 || big > n/25 {
+		t.Errorf("of %d messages %d are about 2–20 KiB and %d are 100 KiB–2 MiB; want most and about 1.5%%", n, small, big)
+	}
+	t.Logf("%d of %d messages about 2–20 KiB, %d of 100 KiB–2 MiB", small, n, big)
+}
