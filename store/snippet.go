@@ -4,34 +4,12 @@ package store
 
 import (
 	"context"
-	"database/sql"
-	"fmt"
-	"slices"
-	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
-)
 
-// snippetTerms are the query's free words and phrases that are not negated:
-// what a snippet of the body highlights.
-func snippetTerms(n node, out []string) []string {
-	switch n := n.(type) {
-	case *textNode:
-		if n.field == fieldAny {
-			out = append(out, ftsTerm(n))
-		}
-	case *andNode:
-		for _, k := range n.kids {
-			out = snippetTerms(k, out)
-		}
-	case *orNode:
-		for _, k := range n.kids {
-			out = snippetTerms(k, out)
-		}
-	}
-	return out
-}
+	"golang.org/x/text/unicode/norm"
+)
 
 // Snippet shape: the markers around matched words (control bytes, which mail
 // text practically never holds), how many words a snippet has, and how much of
@@ -43,60 +21,201 @@ const (
 	leadChars    = 200
 )
 
-// snippets makes the snippet of each of ids.
+// snippets makes the snippet of each of ids: the words around the first place
+// in its body where one of the query's words or phrases stands, marked; or the
+// start of the body when the match is elsewhere (subject, sender) or the query
+// has no words. It is made here rather than by FTS5's snippet(), which reads and
+// scores the whole body of every row: looking only as far as the first match
+// is many times cheaper on long messages.
 func (s *Store) snippets(ctx context.Context, q *compiledQuery, ids []int64) (map[int64][]SnippetPart, error) {
-	list := idList(ids)
+	terms := snippetMatchers(q.tree, nil)
 	out := make(map[int64][]SnippetPart, len(ids))
-	if terms := snippetTerms(q.tree, nil); len(terms) > 0 {
-		// The index seeks each id of the page in the query's doclists; but a
-		// prefix term (inv*) is expanded afresh on each seek, so then one pass
-		// over the page's id range is cheaper, the list filtering the rows
-		// before their snippets are made.
-		where := `rowid IN (` + list + `)`
-		if slices.ContainsFunc(terms, func(t string) bool { return strings.HasSuffix(t, "*") }) {
-			lo, hi := slices.Min(ids), slices.Max(ids)
-			where = fmt.Sprintf(`rowid BETWEEN %d AND %d AND +rowid IN (%s)`, lo, hi, list)
-		}
-		rows, err := s.db.QueryContext(ctx, `SELECT rowid, snippet(search, 4, char(1), char(2), '…', `+strconv.Itoa(snippetWords)+`)
-			FROM search WHERE search MATCH ? AND `+where, strings.Join(terms, " OR "))
-		if err != nil {
-			return nil, err
-		}
-		if err := scanSnippets(rows, out, false); err != nil {
-			return nil, err
-		}
-	}
-	var rest []int64
-	for _, id := range ids {
-		if _, ok := out[id]; !ok {
-			rest = append(rest, id)
-		}
-	}
-	if len(rest) == 0 {
-		return out, nil
-	}
-	// substr counts characters; a few more than shown, to end on a word.
-	rows, err := s.db.QueryContext(ctx, `SELECT rowid, substr(body, 1, `+strconv.Itoa(leadChars*2)+`) FROM search WHERE rowid IN (`+idList(rest)+`)`)
+	rows, err := s.db.QueryContext(ctx, `SELECT id, mailkeep_text(body) FROM texts WHERE id IN (`+idList(ids)+`)`)
 	if err != nil {
 		return nil, err
 	}
-	return out, scanSnippets(rows, out, true)
-}
-
-func scanSnippets(rows *sql.Rows, out map[int64][]SnippetPart, lead bool) error {
 	defer rows.Close()
 	for rows.Next() {
 		var id int64
-		var text string
-		if err := rows.Scan(&id, &text); err != nil {
-			return err
+		var body string
+		if err := rows.Scan(&id, &body); err != nil {
+			return nil, err
 		}
-		if lead {
-			text = leadText(text)
+		if text, ok := findSnippet(body, terms); ok {
+			out[id] = splitSnippet(text)
+			continue
 		}
-		out[id] = splitSnippet(text)
+		out[id] = splitSnippet(leadText(body[:min(len(body), leadChars*8)]))
 	}
-	return rows.Err()
+	return out, rows.Err()
+}
+
+// snippetMatcher is one free word or phrase of a query, as folded tokens.
+type snippetMatcher struct {
+	words  []string
+	prefix bool // the last word may be the start of a longer one
+}
+
+// snippetMatchers are the query's free words and phrases that are not negated.
+func snippetMatchers(n node, out []snippetMatcher) []snippetMatcher {
+	switch n := n.(type) {
+	case *textNode:
+		if n.field == fieldAny {
+			var m snippetMatcher
+			tokens(ftsText(n.text), func(_, _ int, w string) bool {
+				m.words = append(m.words, w)
+				return true
+			})
+			if len(m.words) > 0 {
+				m.prefix = n.prefix
+				out = append(out, m)
+			}
+		}
+	case *andNode:
+		for _, k := range n.kids {
+			out = snippetMatchers(k, out)
+		}
+	case *orNode:
+		for _, k := range n.kids {
+			out = snippetMatchers(k, out)
+		}
+	}
+	return out
+}
+
+// snippetScan bounds how much of a body is searched for a match.
+const snippetScan = 256 << 10
+
+type token struct {
+	start, end int
+	word       string
+}
+
+// findSnippet marks the first match of any of terms in body and returns the
+// words around it; ok is false when there is none.
+func findSnippet(body string, terms []snippetMatcher) (string, bool) {
+	if len(terms) == 0 {
+		return "", false
+	}
+	var toks []token
+	hit, hitLen := -1, 0
+	tokens(body[:min(len(body), snippetScan)], func(start, end int, w string) bool {
+		toks = append(toks, token{start, end, w})
+		// Does a term end here?
+		for _, t := range terms {
+			n := len(t.words)
+			if n > len(toks) {
+				continue
+			}
+			first := len(toks) - n
+			if wordsMatch(toks[first:], t) {
+				hit, hitLen = first, n
+				return false
+			}
+		}
+		return true
+	})
+	if hit < 0 {
+		return "", false
+	}
+	// Keep reading to fill the window after the match.
+	tail := toks[len(toks)-1].end
+	tokens(body[tail:min(len(body), tail+snippetWords*40)], func(start, end int, w string) bool {
+		toks = append(toks, token{tail + start, tail + end, w})
+		return len(toks) < hit+snippetWords
+	})
+	from := max(0, hit-snippetWords/4)
+	to := max(min(len(toks), from+snippetWords), hit+hitLen)
+	var b strings.Builder
+	if from > 0 {
+		b.WriteString("…")
+	}
+	// Mark every match in the window, not only the first.
+	pos := toks[from].start
+	for i := from; i < to; {
+		n := 0
+		for _, t := range terms {
+			if len(t.words) <= to-i && wordsMatch(toks[i:], t) {
+				n = max(n, len(t.words))
+			}
+		}
+		if n == 0 {
+			i++
+			continue
+		}
+		b.WriteString(body[pos:toks[i].start])
+		b.WriteString(matchStart)
+		b.WriteString(body[toks[i].start:toks[i+n-1].end])
+		b.WriteString(matchEnd)
+		pos = toks[i+n-1].end
+		i += n
+	}
+	end := toks[to-1].end
+	rest := body[end:min(len(body), end+snippetWords*40)]
+	if more := strings.IndexFunc(rest, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }); more >= 0 {
+		b.WriteString(body[pos:end])
+		b.WriteString("…")
+	} else {
+		b.WriteString(strings.TrimRightFunc(body[pos:end+len(rest)], unicode.IsSpace))
+	}
+	return b.String(), true
+}
+
+func wordsMatch(toks []token, t snippetMatcher) bool {
+	for i, w := range t.words {
+		got := toks[i].word
+		if i == len(t.words)-1 && t.prefix {
+			if !strings.HasPrefix(got, w) {
+				return false
+			}
+		} else if got != w {
+			return false
+		}
+	}
+	return true
+}
+
+// tokens calls fn for each word of s as the index sees it: a run of letters,
+// digits and marks, folded to lower case without accents. fn returns false to
+// stop.
+func tokens(s string, fn func(start, end int, word string) bool) {
+	start := -1
+	for i, r := range s {
+		word := unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r)
+		switch {
+		case word && start < 0:
+			start = i
+		case !word && start >= 0:
+			if !fn(start, i, foldWord(s[start:i])) {
+				return
+			}
+			start = -1
+		}
+	}
+	if start >= 0 {
+		fn(start, len(s), foldWord(s[start:]))
+	}
+}
+
+// foldWord lower-cases w and drops accents, as the index's tokenizer does.
+func foldWord(w string) string {
+	ascii := true
+	for i := 0; i < len(w); i++ {
+		if w[i] >= utf8.RuneSelf {
+			ascii = false
+			break
+		}
+	}
+	if ascii {
+		return strings.ToLower(w)
+	}
+	var b strings.Builder
+	for _, r := range norm.NFD.String(w) {
+		if !unicode.Is(unicode.Mn, r) {
+			b.WriteRune(unicode.ToLower(r))
+		}
+	}
+	return b.String()
 }
 
 // leadText is the start of a body text, cut at a word boundary.
