@@ -5,7 +5,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"fmt"
-	"io"
 	"math/rand/v2"
 	"os"
 	"os/exec"
@@ -20,7 +19,7 @@ func crashCorpus(n int) [][]byte {
 	r := rand.New(rand.NewPCG(1, 2))
 	out := make([][]byte, n)
 	for i := range out {
-		words := make([]string, 50+r.IntN(2000))
+		words := make([]string, 50+r.IntN(600))
 		for j := range words {
 			words[j] = fmt.Sprintf("w%x", r.IntN(5000))
 		}
@@ -29,7 +28,7 @@ func crashCorpus(n int) [][]byte {
 	return out
 }
 
-const crashMessages = 5000
+const crashMessages = 2400
 
 // TestCrashChild is not a test of its own: TestCrashDuringIngest runs the test
 // binary again with MAILKEEP_CRASH_ARCHIVE set, and this ingests the corpus into
@@ -52,7 +51,7 @@ func TestCrashChild(t *testing.T) {
 		t.Fatal(err)
 	}
 	fmt.Println("ingesting") // tells the parent to start its clock
-	const batch = 40
+	const batch = 30
 	for lo := int(st.LastUID); lo < len(msgs); lo += batch {
 		var b Batch
 		for i := lo; i < min(lo+batch, len(msgs)); i++ {
@@ -62,6 +61,7 @@ func TestCrashChild(t *testing.T) {
 		if _, err := s.Ingest(ctx, b); err != nil {
 			t.Fatal(err)
 		}
+		fmt.Println("committed")
 	}
 }
 
@@ -92,23 +92,61 @@ func TestCrashDuringIngest(t *testing.T) {
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
 		}
-		// Wait until the child is ingesting, then kill it at a random moment.
-		started := bufio.NewScanner(stdout)
-		for started.Scan() && started.Text() != "ingesting" {
-		}
-		go io.Copy(io.Discard, stdout)
+		// Let the child commit a random number of batches (0-3), then kill it
+		// at a random moment within the next one: before, during or right
+		// after a commit.
+		lines := make(chan string)
+		go func() {
+			sc := bufio.NewScanner(stdout)
+			for sc.Scan() {
+				lines <- sc.Text()
+			}
+			close(lines)
+		}()
 		done := make(chan error, 1)
 		go func() { done <- cmd.Wait() }()
-		select {
-		case <-time.After(time.Duration(r.IntN(300)) * time.Millisecond):
-			cmd.Process.Kill()
-			<-done
-			killed++
-		case err := <-done:
-			if err != nil {
-				t.Fatalf("child failed: %v", err)
+		wait := r.IntN(4)
+		batchTime := 100 * time.Millisecond
+		prev := time.Now()
+		finished := false
+	watch:
+		for seen := -1; seen < wait; {
+			select {
+			case line, ok := <-lines:
+				if !ok {
+					break watch
+				}
+				if line == "ingesting" || line == "committed" {
+					if seen >= 0 {
+						batchTime = time.Since(prev)
+					}
+					prev = time.Now()
+					seen++
+				}
+			case err := <-done:
+				if err != nil {
+					t.Fatalf("child failed: %v", err)
+				}
+				finished = true
+				break watch
 			}
 		}
+		if !finished {
+			select {
+			case <-time.After(time.Duration(r.Int64N(int64(batchTime) + 1))):
+				cmd.Process.Kill()
+				<-done
+				killed++
+			case err := <-done:
+				if err != nil {
+					t.Fatalf("child failed: %v", err)
+				}
+			}
+		}
+		go func() {
+			for range lines {
+			}
+		}()
 		n, last := checkCrashArchive(t, path, want)
 		t.Logf("round %d: %d messages after the kill, sync state says %d", round, n, last)
 	}

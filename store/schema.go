@@ -18,8 +18,6 @@ CREATE TABLE messages (
 	id             INTEGER PRIMARY KEY,
 	sha256         BLOB    NOT NULL UNIQUE,   -- of the raw bytes: the message's identity
 	size           INTEGER NOT NULL,          -- raw size in bytes
-	raw            BLOB    NOT NULL,          -- the raw bytes, compressed as 'codec' says
-	codec          INTEGER NOT NULL,          -- 0 stored as is, 1 zstd
 	date           INTEGER NOT NULL,          -- unix seconds, UTC
 	date_source    TEXT    NOT NULL,          -- header, received, hint, added
 	from_addr      TEXT    NOT NULL DEFAULT '',
@@ -32,7 +30,10 @@ CREATE TABLE messages (
 	has_attachment INTEGER NOT NULL DEFAULT 0,
 	flags          INTEGER NOT NULL DEFAULT 0, -- FlagParseError, FlagPlaceholder, ...
 	problem        TEXT    NOT NULL DEFAULT '', -- why parsing was incomplete
-	added          INTEGER NOT NULL           -- unix seconds when first stored
+	added          INTEGER NOT NULL,          -- unix seconds when first stored
+	-- Last, so that reading the columns above never walks the raw bytes' pages.
+	codec          INTEGER NOT NULL,          -- 0 stored as is, 1 zstd
+	raw            BLOB    NOT NULL           -- the raw bytes, compressed as 'codec' says
 );
 CREATE INDEX messages_date ON messages(date DESC, id DESC);
 CREATE INDEX messages_message_id ON messages(message_id);
