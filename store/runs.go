@@ -169,4 +169,3 @@ func (s *Store) ClearSetAside(ctx context.Context, account, folder string, uidVa
 	}
 	return nil
 }
-
