@@ -229,6 +229,11 @@ func Run(ctx context.Context, s *store.Store, acct Account, opt Options) (RunRep
 	r := &runner{s: s, acct: acct, opt: opt, folders: map[string]*FolderReport{}}
 	r.report = RunReport{Account: acct.Name, Started: time.Now()}
 	if err := acct.Validate(); err != nil {
+		r.report.Outcome = store.OutcomeFailed
+		return r.report, err
+	}
+	if err := ctx.Err(); err != nil {
+		r.report.Outcome = store.OutcomeCancelled
 		return r.report, err
 	}
 	id, err := s.StartRun(ctx, acct.Name, r.report.Started)
