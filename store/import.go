@@ -114,6 +114,9 @@ func (im *importer) run(sc importScanner) (ImportStats, error) {
 			if ferr := im.flush(); ferr != nil {
 				return im.stats, ferr
 			}
+			if im.stats.Read > 0 {
+				err = fmt.Errorf("%w (the %d messages read before it were kept; running the import again after fixing this adds only the rest)", err, im.stats.Read)
+			}
 			return im.stats, err
 		}
 	}

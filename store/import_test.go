@@ -305,6 +305,7 @@ func TestImportFailureMidway(t *testing.T) {
 			}
 		}
 	})
+	t.Log(err)
 	var pe *ImportPathError
 	if !errors.As(err, &pe) || pe.Path != bad {
 		t.Fatalf("error %v, want one about %s", err, bad)

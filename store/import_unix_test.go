@@ -65,6 +65,7 @@ func TestImportUnreadablePaths(t *testing.T) {
 			s := openTemp(t)
 			// The good path first: nothing may be imported when a later one is bad.
 			stats, err := s.Import(context.Background(), []string{ok, tc.path}, nil)
+			t.Log(err)
 			var pe *ImportPathError
 			if !errors.As(err, &pe) {
 				t.Fatalf("error %v (%T), want an *ImportPathError", err, err)

@@ -257,3 +257,33 @@ func FuzzMboxRoundTrip(f *testing.F) {
 		mboxCheckRoundTrip(t, [][]byte{a, b, c})
 	})
 }
+
+// BenchmarkMboxRead measures reading an mbox of 2000 messages of about 8 KiB.
+func BenchmarkMboxRead(b *testing.B) {
+	file := mboxWriteAll(b, benchMessages(2000, 8<<10))
+	b.SetBytes(int64(len(file)))
+	for range b.N {
+		if got := mboxReadAll(b, bytes.NewReader(file)); len(got) != 2000 {
+			b.Fatalf("read %d messages", len(got))
+		}
+	}
+}
+
+// BenchmarkMboxWrite measures writing an mbox of 2000 messages of about 8 KiB,
+// each handed over in one piece (as WriteRaw does).
+func BenchmarkMboxWrite(b *testing.B) {
+	msgs := benchMessages(2000, 8<<10)
+	b.SetBytes(int64(len(mboxWriteAll(b, msgs))))
+	date := time.Date(2023, 4, 1, 15, 30, 0, 0, time.UTC)
+	for range b.N {
+		w := newMboxWriter(io.Discard)
+		for _, m := range msgs {
+			if err := w.WriteMessage(date, func(w io.Writer) error { _, err := w.Write(m); return err }); err != nil {
+				b.Fatal(err)
+			}
+		}
+		if err := w.Flush(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

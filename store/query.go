@@ -183,6 +183,20 @@ type parser struct {
 	query string
 	pos   int
 	loc   *time.Location
+	depth int // parentheses open at the cursor
+}
+
+// maxDepth is how deeply parentheses may nest; deeper than any person writes,
+// shallow enough for SQLite's full-text query parser.
+const maxDepth = 10
+
+// enter opens a group at start.
+func (p *parser) enter(start int) error {
+	p.depth++
+	if p.depth > maxDepth {
+		return p.errorf(start, "parentheses nest more than %d deep; write the query with fewer of them", maxDepth)
+	}
+	return nil
 }
 
 func (p *parser) errorf(pos int, format string, args ...any) error {
@@ -334,6 +348,9 @@ func (p *parser) parsePrimary(def field) (node, error) {
 	p.skipSpace()
 	switch p.peek() {
 	case '(':
+		if err := p.enter(p.pos); err != nil {
+			return nil, err
+		}
 		p.pos++
 		n, err := p.parseAnd(def, true)
 		if err != nil {
@@ -342,6 +359,7 @@ func (p *parser) parsePrimary(def field) (node, error) {
 		if p.peek() == ')' {
 			p.pos++
 		} // an unclosed '(' closes at the end
+		p.depth--
 		return n, nil
 	case '"':
 		text := p.readPhrase()
@@ -403,6 +421,9 @@ func (p *parser) parseValue(f field, start int) (node, error) {
 		if f == fieldHas || f == fieldBefore || f == fieldAfter {
 			return nil, p.errorf(start, "%s takes one value, not a group in parentheses, e.g. %s", name, fieldExample(f))
 		}
+		if err := p.enter(p.pos); err != nil {
+			return nil, err
+		}
 		p.pos++
 		n, err := p.parseAnd(f, true)
 		if err != nil {
@@ -411,6 +432,7 @@ func (p *parser) parseValue(f field, start int) (node, error) {
 		if p.peek() == ')' {
 			p.pos++
 		}
+		p.depth--
 		return n, nil
 	case p.peek() == '"':
 		return p.term(f, p.readPhrase(), start, true)

@@ -108,6 +108,9 @@ func TestParseQueryErrors(t *testing.T) {
 		{`from:`, []string{`from: needs a value`}},
 		{`from: anna`, []string{`from: needs a value`}},
 		{`before:(2023)`, []string{`one value`}},
+		{strings.Repeat("a OR (", 11) + "b", []string{`nest more than 10 deep`}},
+		{strings.Repeat("-(", 11) + "b", []string{`nest more than 10 deep`}},
+		{strings.Repeat("from:(", 11) + "b", []string{`nest more than 10 deep`}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.query, func(t *testing.T) {

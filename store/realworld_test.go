@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -135,6 +136,39 @@ func TestRealWorldImport(t *testing.T) {
 	slices.Sort(missing)
 	if len(missing) > 0 {
 		t.Errorf("%d files' exact bytes are not in the archive: %s", len(missing), firstFew(missing))
+	}
+
+	var noReason []string
+	reasons := map[string]int{}
+	for _, m := range got {
+		if m.Flags&store.FlagParseError == 0 {
+			continue
+		}
+		if strings.TrimSpace(m.Problem) == "" {
+			noReason = append(noReason, m.MessageID)
+		}
+		r := m.Problem
+		if i := strings.IndexAny(r, "\"("); i > 0 {
+			r = r[:i]
+		}
+		r = strings.TrimSpace(r[:min(len(r), 50)])
+		reasons[r]++
+	}
+	var common []string
+	for r, n := range reasons {
+		common = append(common, fmt.Sprintf("%d× %s", n, r))
+	}
+	slices.SortFunc(common, func(a, b string) int {
+		return reasons[strings.SplitN(b, "× ", 2)[1]] - reasons[strings.SplitN(a, "× ", 2)[1]]
+	})
+	t.Logf("why messages were flagged: %s", firstFew(common))
+	if len(noReason) > 0 {
+		t.Errorf("%d flagged messages do not say what is wrong with them (Message-IDs %s)", len(noReason), firstFew(noReason))
+	}
+
+	// Importing the single messages again adds nothing.
+	if st, err := s.Import(ctx, singles, nil); err != nil || st.New != 0 {
+		t.Errorf("importing the single-message files again: %d new, %v; want 0 new", st.New, err)
 	}
 
 	stats, err := s.Stats(ctx)

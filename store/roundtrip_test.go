@@ -94,22 +94,26 @@ func TestCorpusRoundTrip(t *testing.T) {
 		}
 	}
 
-	for _, src := range []struct{ name, path string }{
-		{"maildir", files.maildir},
-		{"mbox", files.mbox},
-		{"eml", files.eml},
-	} {
-		t.Run(src.name, func(t *testing.T) {
-			s := openArchive(t)
-			st := importAll(t, s, []string{src.path}, len(msgs), len(msgs))
-			if st.Problems > notWellFormed {
-				t.Errorf("%d messages flagged, but only %d of the corpus are not well-formed", st.Problems, notWellFormed)
-			}
-			sameHashes(t, "archive after importing "+src.name, archiveHashes(t, s), want)
-			importAll(t, s, []string{src.path}, len(msgs), 0) // the same source again adds nothing
-			sameHashes(t, "archive after importing "+src.name+" twice", archiveHashes(t, s), want)
-		})
-	}
+	// Each source into a fresh archive, the three side by side.
+	t.Run("fresh", func(t *testing.T) {
+		for _, src := range []struct{ name, path string }{
+			{"maildir", files.maildir},
+			{"mbox", files.mbox},
+			{"eml", files.eml},
+		} {
+			t.Run(src.name, func(t *testing.T) {
+				t.Parallel()
+				s := openArchive(t)
+				st := importAll(t, s, []string{src.path}, len(msgs), len(msgs))
+				if st.Problems > notWellFormed {
+					t.Errorf("%d messages flagged, but only %d of the corpus are not well-formed", st.Problems, notWellFormed)
+				}
+				sameHashes(t, "archive after importing "+src.name, archiveHashes(t, s), want)
+				importAll(t, s, []string{src.path}, len(msgs), 0) // the same source again adds nothing
+				sameHashes(t, "archive after importing "+src.name+" twice", archiveHashes(t, s), want)
+			})
+		}
+	})
 
 	s := openArchive(t)
 	importAll(t, s, []string{files.maildir, files.mbox, files.eml}, 3*len(msgs), len(msgs))

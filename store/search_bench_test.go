@@ -115,7 +115,7 @@ func buildBenchArchive(b *testing.B, path string, n int) *Store {
 		if _, err := insLoc.Exec(id, acct, folders[rng.IntN(len(folders))], fmt.Sprint(id)); err != nil {
 			b.Fatal(err)
 		}
-		if _, err := insText.Exec(id, subject, from, to, text, filename); err != nil {
+		if _, err := insText.Exec(id, subject, from, to, packText(s.codec, text), filename); err != nil {
 			b.Fatal(err)
 		}
 		if _, err := insFTS.Exec(id, subject, from, to, text, filename); err != nil {

@@ -205,6 +205,8 @@ var searchCases = []searchCase{
 	{query: "filename:отчёт", want: has("отчёт", files), unsure: attachmentsUnsure},
 	{query: "filename:請求書", want: has("請求書", files), unsure: attachmentsUnsure},
 	{query: "filename:έγγραφα", want: has("έγγραφα", files), unsure: attachmentsUnsure},
+	{query: "filename:forwarded.eml", want: has("forwarded.eml", files), unsure: attachmentsUnsure},
+	{query: "fwd walrus", want: and(has("fwd"), has("walrus"))}, // also in forwarded messages' subjects
 	{query: "before:2010-01-01", want: datedBefore(2010, 1, 1)},
 	{query: "after:2020-07-01", want: not(datedBefore(2020, 7, 1))},
 	{query: "after:2005-01-01 before:2008-07-01", want: and(not(datedBefore(2005, 1, 1)), datedBefore(2008, 7, 1))},
@@ -363,6 +365,7 @@ func checkQuery(t *testing.T, s *store.Store, c searchCase, msgs []storetest.Mes
 func checkSummaries(t *testing.T, s *store.Store, msgs []storetest.Message, ids []int64) {
 	ctx := context.Background()
 	var problems = map[string][]string{}
+	flaggedByKind := map[string]*[2]int{} // flagged, of how many
 	note := func(what string, m storetest.Message, detail string) {
 		problems[what] = append(problems[what], describe(m)+": "+detail)
 	}
@@ -409,6 +412,24 @@ func checkSummaries(t *testing.T, s *store.Store, msgs []storetest.Message, ids 
 		if m.WellFormed() && g.Flags&store.FlagParseError != 0 {
 			note("well-formed message flagged", m, g.Problem)
 		}
+		if !m.WellFormed() {
+			kind := m.Malformed
+			switch {
+			case m.Quirks&storetest.QuirkBadDate != 0:
+				kind = "bad Date"
+			case m.Charset == storetest.UnknownCharset:
+				kind = "unknown charset"
+			case kind == "":
+				kind = "raw Latin-1 header"
+			}
+			if flaggedByKind[kind] == nil {
+				flaggedByKind[kind] = new([2]int)
+			}
+			flaggedByKind[kind][1]++
+			if g.Flags&store.FlagParseError != 0 {
+				flaggedByKind[kind][0]++
+			}
+		}
 		if !m.AttachmentsUnsure {
 			var gotA, wantA []string
 			for _, a := range g.Attachments {
@@ -429,4 +450,10 @@ func checkSummaries(t *testing.T, s *store.Store, msgs []storetest.Message, ids 
 	for what, list := range problems {
 		t.Errorf("%s: %d messages: %s", what, len(list), firstFew(list))
 	}
+	var kinds []string
+	for k, v := range flaggedByKind {
+		kinds = append(kinds, fmt.Sprintf("%s %d of %d", k, v[0], v[1]))
+	}
+	slices.Sort(kinds)
+	t.Logf("messages that are not well-formed, flagged: %s", strings.Join(kinds, "; "))
 }

@@ -217,6 +217,21 @@ func TestSearch(t *testing.T) {
 			if walked := walkIDs(t, s, tt.query); !slices.Equal(walked, tt.want) {
 				t.Errorf("walking the date index, %q matches %v, want %v", tt.query, walked, tt.want)
 			}
+			// And the first pages among the newest messages, for full text.
+			if q, err := s.compileQuery(ctx, tt.query); err == nil {
+				if expr, ok := ftsExpr(q.tree); ok {
+					for limit := 1; limit <= len(tt.want); limit++ {
+						stmt, args := recentQuery(expr, limit, 0)
+						got, err := s.queryIDs(ctx, stmt, args)
+						if err != nil {
+							t.Fatalf("%s: %v", stmt, err)
+						}
+						if !slices.Equal(got, tt.want[:limit]) {
+							t.Errorf("among the newest, %q limit %d matches %v, want %v", tt.query, limit, got, tt.want[:limit])
+						}
+					}
+				}
+			}
 			n, err := s.Count(ctx, tt.query)
 			if err != nil {
 				t.Fatalf("Count(%q): %v", tt.query, err)
@@ -330,6 +345,8 @@ func TestSearchHostileInput(t *testing.T) {
 		`col:"x`, `from:"`, `from:""`, `from:*`, `from:(`, `from:()`, `folder:*`, `folder:"`, `filename:*`, `filename:?`, `filename:%_\`,
 		`'; DROP TABLE messages; --`, `a' OR '1'='1`, "nul\x00byte", "\x01\x02", "ctl\x1b[31m", `\"`, `\`, `a\*`,
 		`東京*`, `*東京`, `Ünïcödé*`, `😀`, `a😀b`, strings.Repeat("(", 200), strings.Repeat("a ", 200), strings.Repeat(`"a" OR `, 100),
+		strings.Repeat("a OR (b ", 5) + "c", strings.Repeat("a OR (b -(", 5) + "c", strings.Repeat("a OR (b (", 10) + "c",
+		strings.Repeat("a OR (-b (", 10) + "c", strings.Repeat("-(a ", 10) + "c", strings.Repeat("from:(a OR (b ", 5) + "c",
 	}
 	for _, q := range inputs {
 		if _, err := s.Search(ctx, q, SearchOptions{Limit: 10}); err != nil {
@@ -451,6 +468,9 @@ func TestSearchSnippets(t *testing.T) {
 		{`мир`, 4, `Привет, [мир]! Spam offer`},
 		{`e-mail`, 7, `Lunch tomorrow? [e-mail] me`},
 		{`-spam`, 3, `Grüße aus München. muller`},
+		{`regard*`, 1, `Please find the invoice attached. [Regards], Anna`},
+		{`pleas* OR anna`, 1, `[Please] find the invoice attached. Regards, [Anna]`},
+		{`東*`, 5, `明日[東]京で会いましょう。 meeting`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.query, func(t *testing.T) {
@@ -488,5 +508,41 @@ func TestLeadText(t *testing.T) {
 	}
 	if got := leadText("short\r\n\r\ntext"); got != "short text" {
 		t.Errorf("leadText = %q, want %q", got, "short text")
+	}
+}
+
+func TestDenseMatches(t *testing.T) {
+	s := openSearchFixtures(t)
+	ctx := context.Background()
+	tests := []struct {
+		query  string
+		dense  bool
+		prefix bool
+	}{
+		{`anna`, true, false},            // all 7
+		{`invoice OR spam`, true, false}, // 4 of 7
+		{`lunch`, false, false},          // 1 of 7
+		{`ann*`, true, true},
+		{`lunch OR -(x y*)`, false, true},
+	}
+	for _, tt := range tests {
+		q, err := s.compileQuery(ctx, tt.query)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := hasPrefix(q.tree); got != tt.prefix {
+			t.Errorf("hasPrefix(%q) = %v, want %v", tt.query, got, tt.prefix)
+		}
+		expr, ok := ftsExpr(q.tree)
+		if !ok {
+			continue
+		}
+		dense, err := s.denseMatches(ctx, expr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if dense != tt.dense {
+			t.Errorf("denseMatches(%q) = %v, want %v", tt.query, dense, tt.dense)
+		}
 	}
 }

@@ -80,7 +80,7 @@ type Attachment struct {
 	Filename    string // decoded
 	ContentType string
 	Data        []byte // the decoded bytes
-	Encoding    string // Content-Transfer-Encoding: "base64" or "quoted-printable"
+	Encoding    string // Content-Transfer-Encoding: "base64", "quoted-printable" or (a forwarded message) "7bit"
 	// NameEncoding is how the name is written: "plain", "rfc2231",
 	// "rfc2231-continued" (both UTF-8), "rfc2231-latin1" (ISO-8859-1 or
 	// windows-1252, single or continued), "rfc2047" or "raw-utf8".
@@ -103,6 +103,7 @@ const (
 	QuirkNoMessageID                          // no Message-ID header
 	QuirkDuplicateMessageID                   // the Message-ID of the message before, different bytes
 	QuirkNoSubject                            // no Subject header
+	QuirkNoBody                               // a header only: no empty line, no body
 )
 
 // SHA256 is the message's identity in the archive.
@@ -122,9 +123,10 @@ func (m Message) EffectiveDate() time.Time {
 }
 
 // WellFormed reports whether the message is a correct message, one the archive
-// must parse without flagging it.
+// must parse without flagging it. Malformed ones, raw Latin-1 headers, a Date
+// that is not a date and text in an unknown charset are not.
 func (m Message) WellFormed() bool {
-	return m.Malformed == "" && m.Quirks&(Quirk8bitLatin1Header|QuirkBadDate) == 0
+	return m.Malformed == "" && m.Quirks&(Quirk8bitLatin1Header|QuirkBadDate) == 0 && m.Charset != UnknownCharset
 }
 
 // Field is a searchable part of a message.

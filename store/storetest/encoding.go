@@ -15,7 +15,7 @@ import (
 // charsetEncoder returns the encoder for a charset this package writes.
 func charsetEncoder(charset string) *encoding.Encoder {
 	switch charset {
-	case "utf-8", "us-ascii":
+	case "utf-8", "us-ascii", UnknownCharset:
 		return nil
 	case "iso-8859-1":
 		return charmap.ISO8859_1.NewEncoder()

@@ -71,6 +71,7 @@ func (g *gen) quirks() Quirk {
 	case x < 0.07:
 		q |= QuirkBadDate
 	}
+	set(0.01*odd, QuirkNoBody)
 	if g.index%50 == 1 {
 		q |= QuirkDuplicateMessageID
 	} else if g.index%50 != 0 && g.chance(0.05*odd) {
@@ -96,10 +97,15 @@ func (g *gen) message() Message {
 	if g.mix == MixReal {
 		odd = 0.25
 	}
-	if g.chance(0.05 * odd) {
+	if g.chance(0.05*odd) && m.Quirks&QuirkNoBody == 0 {
 		m.Malformed = pick(g, malformations)
 	}
 	m.Charset = g.charset()
+	if g.mix == MixVaried && g.chance(0.02) {
+		// A label no decoder knows (mutt writes it for 8-bit text it cannot
+		// name); the text is ASCII, which any reader can still get at.
+		m.Charset = UnknownCharset
+	}
 	g.dates()
 	g.people()
 
@@ -107,6 +113,12 @@ func (g *gen) message() Message {
 	if !m.Received.IsZero() {
 		fmt.Fprintf(&h, "Received: from mx%d.example.org (mx%d.example.org [192.0.2.%d])\n\tby mail.corp.example with ESMTPS id %X\n\tfor <%s>; %s\n",
 			g.index%7, g.index%7, 1+g.index%250, g.r.Uint32(), m.To[0].Addr, m.Received.In(pick(g, zones)).Format(time.RFC1123Z))
+		if g.chance(0.5) {
+			// An older hop below: the newest (top) one dates the message.
+			older := m.Received.Add(-time.Duration(1+g.r.IntN(3600)) * time.Second)
+			fmt.Fprintf(&h, "Received: from client.example.org ([198.51.100.%d])\n\tby mx%d.example.org with ESMTPSA; %s\n",
+				1+g.index%250, g.index%7, older.In(pick(g, zones)).Format(time.RFC1123Z))
+		}
 	}
 	switch {
 	case !m.Date.IsZero():
@@ -137,6 +149,13 @@ func (g *gen) message() Message {
 
 	text := g.bodyText()
 	var body bytes.Buffer
+	if m.Quirks&QuirkNoBody != 0 {
+		// A header and nothing else, not even the empty line.
+		m.Structure = "text/plain"
+		m.Quirks &^= QuirkDotLines | QuirkFromLines | QuirkLongLine
+		m.Raw = g.finish([]byte(h.String()))
+		return *m
+	}
 	if m.Malformed != "" {
 		g.malformed(&h, &body, text)
 	} else {
@@ -146,14 +165,19 @@ func (g *gen) message() Message {
 	raw := []byte(h.String())
 	raw = append(raw, '\n')
 	raw = append(raw, body.Bytes()...)
-	if m.Quirks&QuirkCRLF != 0 {
+	m.Raw = g.finish(raw)
+	return *m
+}
+
+// finish applies the line-ending quirks to a message written with "\n".
+func (g *gen) finish(raw []byte) []byte {
+	if g.m.Quirks&QuirkCRLF != 0 {
 		raw = bytes.ReplaceAll(raw, []byte("\n"), []byte("\r\n"))
 	}
-	if m.Quirks&QuirkNoFinalNewline != 0 {
+	if g.m.Quirks&QuirkNoFinalNewline != 0 {
 		raw = bytes.TrimRight(raw, "\r\n")
 	}
-	m.Raw = raw
-	return *m
+	return raw
 }
 
 func (g *gen) charset() string {
@@ -290,7 +314,7 @@ func (g *gen) subject(h *strings.Builder) {
 		words = append(words, pick(g, intlWords["utf-8"]))
 	case m.Quirks&Quirk8bitLatin1Header != 0:
 		words = append(words, Latin1Word)
-	case g.chance(0.4):
+	case len(intlWords[m.Charset]) > 0 && g.chance(0.4):
 		words = append(words, pick(g, intlWords[m.Charset]))
 	}
 	g.r.Shuffle(len(words), func(i, j int) { words[i], words[j] = words[j], words[i] })
@@ -305,6 +329,11 @@ func (g *gen) subject(h *strings.Builder) {
 		h.WriteString("Subject: ")
 		h.Write(encodeText("iso-8859-1", m.Subject))
 		h.WriteString("\n")
+	case isASCII(m.Subject) && len(words) >= 3 && g.chance(0.2):
+		// Folded: unfolding gives the same text back.
+		i := strings.IndexByte(m.Subject, ' ') + 1
+		i += strings.IndexByte(m.Subject[i:], ' ') // the second space
+		h.WriteString("Subject: " + m.Subject[:i] + "\n" + m.Subject[i:] + "\n")
 	default:
 		h.WriteString("Subject: " + headerText(m.Charset, g.chance(0.5), m.Subject) + "\n")
 	}
@@ -336,7 +365,7 @@ func (g *gen) bodyText() []string {
 	case x < 0.35:
 		insert(PhraseScrambled)
 	}
-	if g.chance(0.5) {
+	if len(intlWords[m.Charset]) > 0 && g.chance(0.5) {
 		for range 1 + g.r.IntN(2) {
 			insert(pick(g, intlWords[m.Charset]))
 		}
@@ -373,8 +402,8 @@ func (g *gen) bodyText() []string {
 	}
 	if m.Quirks&QuirkLongLine != 0 {
 		size := 5001 + g.r.IntN(15000)
-		if g.chance(0.25) {
-			size = 70000 + g.r.IntN(80000)
+		if g.mix == MixVaried && g.chance(0.25) {
+			size = 70000 + g.r.IntN(80000) // beyond bufio.Scanner's default limit
 		}
 		var long strings.Builder
 		for long.Len() < size {

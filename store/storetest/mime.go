@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"strings"
+	"time"
 )
 
 // wellFormed writes the MIME structure of a correct message.
@@ -35,6 +36,10 @@ func (g *gen) wellFormed(h *strings.Builder, body *bytes.Buffer, lines []string)
 		for range n {
 			body.WriteString("--" + b + "\n")
 			g.attachment(body, big)
+		}
+		if g.mix == MixVaried && g.chance(0.15) {
+			body.WriteString("--" + b + "\n")
+			g.forwarded(body)
 		}
 		body.WriteString("--" + b + "--\n")
 		g.epilogue(body)
@@ -150,7 +155,16 @@ func (g *gen) encodeText(ctype string, lines []string) (header string, content [
 	if g.chance(0.5) {
 		cs = `"` + cs + `"`
 	}
-	return "Content-Type: " + ctype + "; charset=" + cs + "\nContent-Transfer-Encoding: " + cte + "\n", content
+	return "Content-Type: " + ctype + "; charset=" + cs + "\nContent-Transfer-Encoding: " + g.cteName(cte) + "\n", content
+}
+
+// cteName writes a transfer encoding's name, sometimes in capitals as some
+// mail programs do.
+func (g *gen) cteName(cte string) string {
+	if g.chance(0.1) {
+		return strings.ToUpper(cte)
+	}
+	return cte
 }
 
 func htmlEscape(s string) string {
@@ -200,7 +214,7 @@ func (g *gen) attachment(body *bytes.Buffer, big bool) {
 		body.WriteString("Content-Type: " + a.ContentType + ";\n " + ctParam + "\n")
 	}
 	body.WriteString("Content-Disposition: attachment;\n " + cdParam + "\n")
-	body.WriteString("Content-Transfer-Encoding: " + a.Encoding + "\n\n")
+	body.WriteString("Content-Transfer-Encoding: " + g.cteName(a.Encoding) + "\n\n")
 	if text {
 		body.Write(quotedPrintable(a.Data))
 		if m.Quirks&QuirkCRLF != 0 {
@@ -323,4 +337,30 @@ func fillerOnly(lines []string) []string {
 		out = append(out, strings.Join(w, " "))
 	}
 	return out
+}
+
+// forwarded writes a forwarded message (message/rfc822) as an attachment. What
+// a reader sees of it, its sender, recipient, subject and text, is part of the
+// message's body text.
+func (g *gen) forwarded(body *bytes.Buffer) {
+	m := &g.m
+	from, to := pick(g, People), pick(g, People)
+	subject := "Fwd " + pick(g, Topics) + " " + pick(g, filler)
+	var text []string
+	for range 2 + g.r.IntN(4) {
+		line := []string{pick(g, filler), pick(g, filler), pick(g, Topics), pick(g, filler)}
+		text = append(text, strings.Join(line, " "))
+	}
+	inner := "From: " + g.address(from, false) + "\nTo: " + g.address(to, false) + "\nSubject: " + subject +
+		"\nDate: " + m.Envelope.Add(-48*time.Hour).Format(time.RFC1123Z) + "\nMIME-Version: 1.0\nContent-Type: text/plain; charset=us-ascii\n\n" +
+		strings.Join(text, "\n") + "\n"
+	body.WriteString("Content-Type: message/rfc822; name=\"forwarded.eml\"\nContent-Disposition: attachment; filename=\"forwarded.eml\"\n\n")
+	body.WriteString(inner)
+	body.WriteString("\n") // the line break before the boundary belongs to the boundary
+	data := []byte(inner)
+	if m.Quirks&QuirkCRLF != 0 {
+		data = bytes.ReplaceAll(data, []byte("\n"), []byte("\r\n"))
+	}
+	m.Attachments = append(m.Attachments, Attachment{Filename: "forwarded.eml", ContentType: "message/rfc822", Data: data, Encoding: "7bit", NameEncoding: "plain"})
+	m.Body += "\n" + personText(from) + "\n" + personText(to) + "\n" + subject + "\n" + strings.Join(text, "\n")
 }

@@ -31,6 +31,10 @@ var intlWords = map[string][]string{
 // IntlWords are all the non-ASCII words any generated message may carry.
 var IntlWords = []string{"Müller", "Straße", "Привет", "отчёт", "請求書", "東京", "Καλημέρα", "Ελλάδα"}
 
+// UnknownCharset labels some text parts: a charset no decoder knows. Their
+// text is ASCII.
+const UnknownCharset = "unknown-8bit"
+
 // Charsets are the character sets generated text parts and headers use.
 var Charsets = []string{"utf-8", "iso-8859-1", "windows-1252", "koi8-r", "iso-2022-jp"}
 
