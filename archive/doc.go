@@ -1,11 +1,18 @@
-// Package archive fetches mail from IMAP and POP3 servers and hands it to
-// the store: connecting (implicit TLS or STARTTLS), signing in with a SASL
-// client from package auth, listing folders, streaming messages byte for byte,
-// and the setup doctor's run, Check, which tries each of those steps in turn
-// and says in plain words what failed and what to do.
+// Package archive turns accounts into archived mail. It keeps the accounts
+// (Account, saved in the archive file without any secret), fetches mail from
+// IMAP and POP3 servers — connecting with implicit TLS or STARTTLS, signing
+// in with a SASL client from package auth, streaming messages byte for byte
+// with BODY.PEEK[] or RETR — and hands it to the store in batches committed
+// together with the folder's sync state, so that an interrupted run resumes
+// where the last commit ended. Run records every run in the archive's
+// history; Check is the setup doctor's run, which tries each step in turn and
+// says in plain words what failed and what to do.
 //
-//	advice := archive.Check(ctx, archive.CheckAccount{
-//		Protocol: archive.IMAP, Host: "outlook.office365.com", Security: archive.SecurityTLS,
-//		User: "shared@contoso.com", Credentials: creds,
-//	})
+//	acct, err := archive.LoadAccount(ctx, s, "sales")
+//	...
+//	report, err := archive.Run(ctx, s, acct, archive.Options{Progress: show})
+//	var ce *archive.CredentialError
+//	if errors.As(err, &ce) {
+//		fmt.Println(ce.Advice) // what is wrong with the setup, and what to do
+//	}
 package archive

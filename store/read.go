@@ -128,3 +128,22 @@ func (s *Store) FolderState(ctx context.Context, account, folder string) (st Fol
 	}
 	return FolderState{Account: account, Folder: folder, UIDValidity: uint32(uv), LastUID: uint32(last)}, true, nil
 }
+
+// SeenUIDs returns the server ids (Location.UID) recorded for an account's
+// folder: for POP3, the UIDLs of the messages already archived.
+func (s *Store) SeenUIDs(ctx context.Context, account, folder string) (map[string]bool, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT DISTINCT uid FROM locations WHERE account = ? AND folder = ?`, account, folder)
+	if err != nil {
+		return nil, fmt.Errorf("archive %s: read what was archived from %s/%s: %w", s.path, account, folder, s.classify(err))
+	}
+	defer rows.Close()
+	out := map[string]bool{}
+	for rows.Next() {
+		var uid string
+		if err := rows.Scan(&uid); err != nil {
+			return nil, fmt.Errorf("archive %s: read what was archived from %s/%s: %w", s.path, account, folder, s.classify(err))
+		}
+		out[uid] = true
+	}
+	return out, rows.Err()
+}

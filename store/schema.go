@@ -93,6 +93,47 @@ CREATE VIRTUAL TABLE search USING fts5(
 	tokenize = 'unicode61 remove_diacritics 2'
 );
 `,
+	// 2: accounts, run history, messages set aside after failing every attempt.
+	`
+-- The accounts to archive. The store knows an account only by its name; its
+-- settings are JSON that package archive reads and writes. No secret is
+-- ever kept here: settings name where a secret is (keyring key or variable).
+CREATE TABLE accounts (
+	name     TEXT    PRIMARY KEY,
+	settings TEXT    NOT NULL,            -- JSON, owned by package archive
+	paused   INTEGER NOT NULL DEFAULT 0,
+	created  INTEGER NOT NULL,            -- unix seconds
+	updated  INTEGER NOT NULL
+) WITHOUT ROWID;
+
+-- One row a run of one account: written when it starts, completed when it ends
+-- (a run whose process died keeps outcome 'running' and no end).
+CREATE TABLE runs (
+	id       INTEGER PRIMARY KEY,
+	account  TEXT    NOT NULL,
+	started  INTEGER NOT NULL,            -- unix milliseconds
+	ended    INTEGER,                     -- unix milliseconds; NULL while running
+	outcome  TEXT    NOT NULL DEFAULT 'running', -- running, ok, failed, cancelled
+	messages INTEGER NOT NULL DEFAULT 0,  -- messages fetched and committed
+	bytes    INTEGER NOT NULL DEFAULT 0,
+	error    TEXT    NOT NULL DEFAULT '',
+	details  TEXT    NOT NULL DEFAULT '{}' -- JSON: per folder counts
+);
+CREATE INDEX runs_account ON runs(account, started DESC);
+
+-- Messages that failed on every attempt: skipped so that they never block
+-- their folder, and tried again on later runs.
+CREATE TABLE set_aside (
+	account      TEXT    NOT NULL,
+	folder       TEXT    NOT NULL,
+	uidvalidity  INTEGER NOT NULL,
+	uid          TEXT    NOT NULL,
+	attempts     INTEGER NOT NULL,
+	last_error   TEXT    NOT NULL,
+	last_attempt INTEGER NOT NULL,         -- unix seconds
+	PRIMARY KEY (account, folder, uidvalidity, uid)
+) WITHOUT ROWID;
+`,
 }
 
 // SchemaVersion is the archive format this version of Mailkeep writes.

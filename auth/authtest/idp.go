@@ -113,6 +113,7 @@ type IdP struct {
 	tokenReqs   int
 	discoReqs   int
 	issued      int
+	tokens      []string // every access token issued, for leak checks
 	validations int
 	caFile      string
 }
@@ -319,6 +320,14 @@ func (p *IdP) TokensIssued() int {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	return p.issued
+}
+
+// IssuedTokens returns every access token the token endpoint issued, so that
+// a test can check that none of them leaked into a file, log or output.
+func (p *IdP) IssuedTokens() []string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return slices.Clone(p.tokens)
 }
 
 // Validations counts requests to the validate endpoint.

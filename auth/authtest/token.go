@@ -67,6 +67,7 @@ func (p *IdP) issue(app App, resource string) (string, time.Duration, error) {
 	if err == nil {
 		p.mu.Lock()
 		p.issued++
+		p.tokens = append(p.tokens, tok)
 		p.mu.Unlock()
 	}
 	return tok, lifetime, err

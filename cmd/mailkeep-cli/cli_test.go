@@ -47,6 +47,8 @@ type testCLI struct {
 	terminal bool
 	// interrupted runs the command as if Ctrl-C had been pressed at once.
 	interrupted bool
+	// stdin is what the command reads from standard input.
+	stdin string
 }
 
 func (c testCLI) run(t *testing.T, args ...string) cliRun {
@@ -55,7 +57,7 @@ func (c testCLI) run(t *testing.T, args ...string) cliRun {
 	e := env{
 		stdout:     r.stdout,
 		stderr:     r.stderr,
-		stdin:      strings.NewReader(""),
+		stdin:      strings.NewReader(c.stdin),
 		getenv:     func(k string) string { return c.vars[k] },
 		isTerminal: func(io.Writer) bool { return c.terminal },
 		termWidth: func(io.Writer) int {

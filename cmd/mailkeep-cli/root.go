@@ -155,6 +155,8 @@ or option, missing argument, bad query).`,
 		newExportCommand(a),
 		newVerifyCommand(a),
 		newStatsCommand(a),
+		newAccountCommand(a),
+		newRunCommand(a),
 	)
 	return root
 }

@@ -1,0 +1,73 @@
+package archive
+
+import (
+	"bytes"
+	"context"
+	"time"
+
+	"github.com/mailkeep/mailkeep/store"
+)
+
+// batch collects fetched messages of one folder until they are committed
+// together with the folder's new sync state.
+type batch struct {
+	r      *runner
+	folder string
+	msgs   []store.Incoming
+	bytes  int64
+	total  int // messages this run fetches from the folder (for events)
+}
+
+func (r *runner) newBatch(folder string, total int) *batch {
+	return &batch{r: r, folder: folder, total: total}
+}
+
+// placeholderText starts the stand-in Exchange sends for an item it cannot
+// convert to a message.
+var placeholderText = []byte("Retrieval using the IMAP4 protocol failed")
+
+// isPlaceholder says whether raw is Exchange's stand-in for a message.
+func isPlaceholder(raw []byte) bool {
+	return len(raw) < 64<<10 && bytes.Contains(raw, placeholderText)
+}
+
+func (b *batch) add(raw []byte, loc store.Location, dateHint time.Time) {
+	b.msgs = append(b.msgs, store.Incoming{Raw: raw, Location: loc, DateHint: dateHint, Placeholder: isPlaceholder(raw)})
+	b.bytes += int64(len(raw))
+}
+
+func (b *batch) full() bool {
+	return len(b.msgs) >= b.r.opt.BatchMessages || b.bytes >= b.r.opt.BatchBytes
+}
+
+// commit stores the batch and state (if not nil) in one transaction;
+// durable makes it survive a power cut before commit returns.
+func (b *batch) commit(ctx context.Context, state *store.FolderState, durable bool) error {
+	if len(b.msgs) == 0 && state == nil {
+		return nil
+	}
+	in := store.Batch{Messages: b.msgs, Durable: durable}
+	if state != nil {
+		in.States = []store.FolderState{*state}
+	}
+	stored, err := b.r.s.Ingest(ctx, in)
+	if err != nil {
+		return err
+	}
+	f := b.r.folder(b.folder)
+	for i, st := range stored {
+		if st.New {
+			f.New++
+			b.r.report.New++
+		}
+		f.Messages++
+		f.Bytes += int64(len(b.msgs[i].Raw))
+	}
+	b.r.report.Messages += len(stored)
+	b.r.report.Bytes += b.bytes
+	if len(stored) > 0 {
+		b.r.emit(Event{Kind: EventProgress, Folder: b.folder, Done: f.Messages, Total: b.total, Bytes: f.Bytes})
+	}
+	b.msgs, b.bytes = nil, 0
+	return nil
+}

@@ -1,0 +1,369 @@
+package archive
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/emersion/go-imap/v2"
+	"github.com/emersion/go-imap/v2/imapclient"
+
+	"github.com/mailkeep/mailkeep/store"
+)
+
+// syncIMAP is one IMAP attempt: connect, sign in, and bring every included
+// folder up to date, one batch (and its folder state) committed at a time.
+func (r *runner) syncIMAP(ctx context.Context) error {
+	c, err := DialIMAP(ctx, r.acct.Address(), r.acct.Security, r.opt.TLSConfig)
+	if err != nil {
+		return &connectError{err}
+	}
+	defer c.Close()
+	if err := r.signIn(ctx, c.Authenticate); err != nil {
+		return err
+	}
+	folders, err := c.Folders(ctx)
+	if err != nil {
+		return err
+	}
+	for _, f := range folders {
+		if !r.acct.includes(f.Name) {
+			continue
+		}
+		if err := r.syncIMAPFolder(ctx, c, f.Name); err != nil {
+			return err
+		}
+	}
+	lctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	c.Logout(lctx) // everything is committed; a failed goodbye changes nothing
+	return nil
+}
+
+// syncIMAPFolder fetches the messages of folder above the highest UID
+// archived, or all of them when the folder's UIDVALIDITY changed (the
+// archive's hash identity keeps that from storing anything twice).
+func (r *runner) syncIMAPFolder(ctx context.Context, c *IMAPConn, folder string) error {
+	fr := r.folder(folder)
+	fr.Error = ""
+	var sel *imap.SelectData
+	err := c.wait(ctx, func() error {
+		var err error
+		sel, err = c.client.Select(folder, &imap.SelectOptions{ReadOnly: true}).Wait()
+		return err
+	})
+	var ie *imap.Error
+	if errors.As(err, &ie) {
+		if t := throttled(ie.Text); t != nil {
+			return t
+		}
+		// The folder went away after LIST, or may not be read: note it and go on.
+		fr.Error = fmt.Sprintf("the server would not open it: %s", ie.Text)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	fr.UIDValidity = sel.UIDValidity
+
+	st, known, err := r.s.FolderState(ctx, r.acct.Name, folder)
+	if err != nil {
+		return err
+	}
+	state := store.FolderState{Account: r.acct.Name, Folder: folder, UIDValidity: sel.UIDValidity}
+	if known && st.UIDValidity == sel.UIDValidity {
+		state.LastUID = st.LastUID
+	} else if known {
+		fr.Rescanned = true
+		r.opt.Logger.Warn("UIDVALIDITY changed: reading the folder again from the start", "account", r.acct.Name,
+			"folder", folder, "old", st.UIDValidity, "new", sel.UIDValidity)
+	}
+	stateChanged := !known || st.UIDValidity != sel.UIDValidity
+
+	if err := r.retrySetAside(ctx, c, folder, state); err != nil {
+		return err
+	}
+
+	var uids []imap.UID
+	if sel.NumMessages > 0 && (sel.UIDNext == 0 || uint32(sel.UIDNext) > state.LastUID+1) {
+		uids, err = r.newUIDs(ctx, c, state.LastUID)
+		if err != nil {
+			return err
+		}
+	}
+	total := fr.Messages + len(uids)
+	r.emit(Event{Kind: EventFolder, Folder: folder, Done: fr.Messages, Total: total, Bytes: fr.Bytes})
+	if len(uids) == 0 {
+		if stateChanged {
+			return r.newBatch(folder, total).commit(ctx, &state, false)
+		}
+		return nil
+	}
+	for chunk := range slices.Chunk(uids, r.opt.BatchMessages) {
+		if err := r.fetchIMAPChunk(ctx, c, folder, &state, chunk, total); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// newUIDs returns the UIDs above last, in ascending order. "UID SEARCH UID
+// n:*" also matches the highest UID when n is beyond it, so the answer is
+// filtered.
+func (r *runner) newUIDs(ctx context.Context, c *IMAPConn, last uint32) ([]imap.UID, error) {
+	var set imap.UIDSet
+	set.AddRange(imap.UID(last+1), 0)
+	var data *imap.SearchData
+	err := c.wait(ctx, func() error {
+		var err error
+		data, err = c.client.UIDSearch(&imap.SearchCriteria{UID: []imap.UIDSet{set}}, nil).Wait()
+		return err
+	})
+	if err != nil {
+		return nil, imapCommandError("UID SEARCH", err)
+	}
+	var out []imap.UID
+	for _, u := range data.AllUIDs() {
+		if uint32(u) > last {
+			out = append(out, u)
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out), nil
+}
+
+// fetched is one message of a FETCH response.
+type fetched struct {
+	uid  imap.UID
+	date time.Time
+	raw  []byte
+	body bool // the response carried BODY[]
+}
+
+// fetchIMAPChunk fetches chunk (ascending UIDs) with BODY.PEEK[] and
+// commits it, in more than one batch if it is larger than BatchBytes. The
+// folder state committed with a batch never passes a UID of the chunk that
+// has not arrived yet. Messages the server fails to deliver, alone too, are
+// set aside.
+func (r *runner) fetchIMAPChunk(ctx context.Context, c *IMAPConn, folder string, state *store.FolderState, chunk []imap.UID, total int) error {
+	b := r.newBatch(folder, total)
+	received := make(map[imap.UID]bool, len(chunk))
+	prefix := 0 // chunk[:prefix] have all arrived
+	commitPrefix := func() error {
+		for prefix < len(chunk) && received[chunk[prefix]] {
+			prefix++
+		}
+		if prefix > 0 {
+			state.LastUID = max(state.LastUID, uint32(chunk[prefix-1]))
+		}
+		return b.commit(ctx, state, false)
+	}
+	var placeholders []imap.UID
+	err := r.fetchUIDs(ctx, c, imap.UIDSetNum(chunk...), func(m fetched) error {
+		if !slices.Contains(chunk, m.uid) || received[m.uid] {
+			return nil
+		}
+		if !m.body {
+			return nil // tried alone below
+		}
+		received[m.uid] = true
+		b.add(m.raw, r.location(folder, state.UIDValidity, m.uid), m.date)
+		if isPlaceholder(m.raw) {
+			placeholders = append(placeholders, m.uid)
+		}
+		if b.full() {
+			return commitPrefix()
+		}
+		return nil
+	})
+	var ie *imap.Error
+	if err != nil && !errors.As(err, &ie) {
+		return err
+	}
+	if err := commitPrefix(); err != nil {
+		return err
+	}
+	// What did not arrive is tried alone: a message Exchange cannot serve
+	// fails the whole FETCH, or comes back without its body.
+	for _, uid := range chunk {
+		if received[uid] {
+			continue
+		}
+		if err := r.fetchAlone(ctx, c, folder, state, uid); err != nil {
+			return err
+		}
+	}
+	for _, uid := range placeholders {
+		if err := r.setAside(ctx, folder, state.UIDValidity, uidString(uid), errors.New("the server sent a stand-in instead of the message (archived and flagged; tried again on the next run)")); err != nil {
+			return err
+		}
+	}
+	state.LastUID = max(state.LastUID, uint32(chunk[len(chunk)-1]))
+	return r.newBatch(folder, total).commit(ctx, state, false)
+}
+
+// fetchAlone fetches one message that a larger FETCH did not deliver. A
+// message that is gone is no error; one the server will not serve is set aside.
+func (r *runner) fetchAlone(ctx context.Context, c *IMAPConn, folder string, state *store.FolderState, uid imap.UID) error {
+	var got *fetched
+	err := r.fetchUIDs(ctx, c, imap.UIDSetNum(uid), func(m fetched) error {
+		if m.uid == uid && m.body {
+			got = &m
+		}
+		return nil
+	})
+	var ie *imap.Error
+	switch {
+	case errors.As(err, &ie):
+		return r.setAside(ctx, folder, state.UIDValidity, uidString(uid), fmt.Errorf("the server would not send it: %s", ie.Text))
+	case err != nil:
+		return err
+	case got == nil:
+		return nil // expunged meanwhile: nothing to archive
+	}
+	b := r.newBatch(folder, 0)
+	b.add(got.raw, r.location(folder, state.UIDValidity, uid), got.date)
+	return b.commit(ctx, state, false)
+}
+
+// retrySetAside tries again the messages of folder set aside on earlier
+// runs. Those of an older UIDVALIDITY are dropped: the rescan covers them.
+func (r *runner) retrySetAside(ctx context.Context, c *IMAPConn, folder string, state store.FolderState) error {
+	aside, err := r.s.SetAsideMessages(ctx, r.acct.Name)
+	if err != nil {
+		return err
+	}
+	for _, m := range aside {
+		if m.Folder != folder {
+			continue
+		}
+		uid, perr := strconv.ParseUint(m.UID, 10, 32)
+		if m.UIDValidity != state.UIDValidity || perr != nil {
+			if err := r.s.ClearSetAside(ctx, m.Account, m.Folder, m.UIDValidity, m.UID); err != nil {
+				return err
+			}
+			continue
+		}
+		var got *fetched
+		err := r.fetchUIDs(ctx, c, imap.UIDSetNum(imap.UID(uid)), func(f fetched) error {
+			if f.uid == imap.UID(uid) && f.body {
+				got = &f
+			}
+			return nil
+		})
+		var ie *imap.Error
+		switch {
+		case errors.As(err, &ie):
+			err = r.setAside(ctx, folder, m.UIDValidity, m.UID, fmt.Errorf("the server would not send it: %s", ie.Text))
+		case err != nil:
+			return err
+		case got == nil:
+			err = r.s.ClearSetAside(ctx, m.Account, m.Folder, m.UIDValidity, m.UID) // gone from the server
+		case isPlaceholder(got.raw):
+			err = r.setAside(ctx, folder, m.UIDValidity, m.UID, errors.New("the server still sends a stand-in instead of the message"))
+		default:
+			b := r.newBatch(folder, 0)
+			b.add(got.raw, r.location(folder, m.UIDValidity, got.uid), got.date)
+			if err = b.commit(ctx, nil, false); err == nil {
+				err = r.s.ClearSetAside(ctx, m.Account, m.Folder, m.UIDValidity, m.UID)
+			}
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// fetchUIDs runs UID FETCH set (UID INTERNALDATE BODY.PEEK[]) and hands
+// each message to f as it arrives; f's error stops it. A tagged NO or BAD
+// comes back as *imap.Error, except throttling, a *ThrottledError.
+func (r *runner) fetchUIDs(ctx context.Context, c *IMAPConn, set imap.UIDSet, f func(fetched) error) error {
+	opts := &imap.FetchOptions{UID: true, InternalDate: true, BodySection: []*imap.FetchItemBodySection{{Peek: true}}}
+	err := c.wait(ctx, func() error {
+		cmd := c.client.Fetch(set, opts)
+		defer cmd.Close()
+		for {
+			msg := cmd.Next()
+			if msg == nil {
+				break
+			}
+			var m fetched
+			for item := msg.Next(); item != nil; item = msg.Next() {
+				switch it := item.(type) {
+				case imapclient.FetchItemDataUID:
+					m.uid = it.UID
+				case imapclient.FetchItemDataInternalDate:
+					m.date = it.Time
+				case imapclient.FetchItemDataBodySection:
+					if it.Literal == nil {
+						continue
+					}
+					raw, err := readLiteral(it.Literal)
+					if err != nil {
+						return fmt.Errorf("the connection failed in the middle of a message: %w", err)
+					}
+					m.raw, m.body = raw, true
+				}
+			}
+			if m.uid == 0 {
+				continue // an unsolicited FETCH (flags changed), not an answer
+			}
+			if err := f(m); err != nil {
+				// Not worth reading the rest of the answer: this
+				// session ends here.
+				c.client.Close()
+				return err
+			}
+		}
+		return cmd.Close()
+	})
+	return imapCommandError("UID FETCH", err)
+}
+
+// imapCommandError turns a throttling NO/BAD into *ThrottledError.
+func imapCommandError(cmd string, err error) error {
+	var ie *imap.Error
+	if errors.As(err, &ie) {
+		if t := throttled(ie.Text); t != nil {
+			return t
+		}
+		if ie.Type == imap.StatusResponseTypeBye {
+			return fmt.Errorf("the server closed the connection during %s: %s", cmd, ie.Text)
+		}
+	}
+	return err
+}
+
+// readLiteral reads a message literal whole: the store hashes and keeps it
+// as one piece.
+func readLiteral(lit imap.LiteralReader) ([]byte, error) {
+	size := lit.Size()
+	if size < 0 || size > 1<<31 {
+		size = 0
+	}
+	buf := make([]byte, 0, size)
+	for {
+		if len(buf) == cap(buf) {
+			buf = slices.Grow(buf, 64<<10)
+		}
+		n, err := lit.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if errors.Is(err, io.EOF) {
+			return buf, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+}
+
+func (r *runner) location(folder string, uidValidity uint32, uid imap.UID) store.Location {
+	return store.Location{Account: r.acct.Name, Folder: folder, UIDValidity: uidValidity, UID: uidString(uid)}
+}
+
+func uidString(uid imap.UID) string { return strconv.FormatUint(uint64(uid), 10) }
