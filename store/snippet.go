@@ -84,7 +84,7 @@ func snippetMatchers(n node, out []snippetMatcher) []snippetMatcher {
 }
 
 // snippetScan bounds how much of a body is searched for a match.
-const snippetScan = 256 << 10
+const snippetScan = 64 << 10
 
 type token struct {
 	start, end int
@@ -180,8 +180,16 @@ func wordsMatch(toks []token, t snippetMatcher) bool {
 // stop.
 func tokens(s string, fn func(start, end int, word string) bool) {
 	start := -1
-	for i, r := range s {
-		word := unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r)
+	for i := 0; i < len(s); {
+		var word bool
+		size := 1
+		if c := s[i]; c < utf8.RuneSelf {
+			word = 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9'
+		} else {
+			var r rune
+			r, size = utf8.DecodeRuneInString(s[i:])
+			word = unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r)
+		}
 		switch {
 		case word && start < 0:
 			start = i
@@ -191,6 +199,7 @@ func tokens(s string, fn func(start, end int, word string) bool) {
 			}
 			start = -1
 		}
+		i += size
 	}
 	if start >= 0 {
 		fn(start, len(s), foldWord(s[start:]))
