@@ -329,7 +329,11 @@ out=$work/fetch-results.md
   echo "| mailkeep POP3 / min(fetchmail, getmail) | $(ratio "${wall[mailkeep-pop3]}" "$pop_best") | $(ratio "${wall[mailkeep-pop3-again]}" "$pop_best2") |"
   echo "| mailkeep POP3 / mbsync | $(ratio "${wall[mailkeep-pop3]}" "${wall[mbsync]}") | $(ratio "${wall[mailkeep-pop3-again]}" "${wall[mbsync-again]}") |"
   echo
-  echo "getmail ran in $gm_sessions sessions of at most $gm_session messages (a getmail6 6.18 bug stops a run now and then, see bench-fetch.sh); in its best first run it stopped $gm_stops times, each after waiting its timeout (${gm_wait} s), and fetched again what that session had fetched ($gm_extra messages delivered more than once). Without the waits it took $gm_net s (the figure the POP3 ratio uses)."
+  if ((gm_stops == 0)); then
+    echo "getmail ran in $gm_sessions sessions of at most $gm_session messages (a getmail6 6.18 bug stops a run now and then, see bench-fetch.sh); in its best first run none stopped."
+  else
+    echo "getmail ran in $gm_sessions sessions of at most $gm_session messages (a getmail6 6.18 bug stops a run now and then, see bench-fetch.sh); in its best first run $gm_stops stopped, each after waiting its timeout (${gm_wait} s), and fetched again what that session had fetched ($gm_extra messages delivered more than once). Without the waits it took $gm_net s (the figure the POP3 ratio uses)."
+  fi
   echo
   echo "Mailkeep's peak RSS: $(mib mailkeep-imap) MiB over IMAP, $(mib mailkeep-pop3) MiB over POP3 ($(mib mailkeep-imap-again) and $(mib mailkeep-pop3-again) MiB on the no-change runs)."
 } | tee "$out"
