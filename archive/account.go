@@ -66,6 +66,10 @@ type Account struct {
 
 	// Every is how often the scheduler archives the account; 0: only when asked.
 	Every Interval `json:"every,omitempty"`
+	// Daily is the local time of day ("HH:MM", 24-hour clock) the scheduler
+	// archives the account each day; empty: no daily run. An account has
+	// Every or Daily, not both.
+	Daily string `json:"daily,omitempty"`
 
 	// DeleteAfterArchive (POP3 only) deletes each message on the server once
 	// it is durably committed to the archive.
@@ -173,6 +177,14 @@ func (a Account) Validate() error {
 	}
 	if a.Every != 0 && time.Duration(a.Every) < MinEvery {
 		return bad("every", "the schedule %s is shorter than %s: mail servers throttle clients that ask that often", time.Duration(a.Every), MinEvery)
+	}
+	if a.Daily != "" {
+		if _, _, err := ParseDaily(a.Daily); err != nil {
+			return bad("daily", "%s", err.Error())
+		}
+		if a.Every != 0 {
+			return bad("daily", "the account has two schedules, every %s and daily at %s: choose one", time.Duration(a.Every), a.Daily)
+		}
 	}
 	return nil
 }
