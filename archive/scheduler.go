@@ -45,6 +45,10 @@ type SchedulerOptions struct {
 	Logger *slog.Logger
 	// Parallel is how many accounts are archived at the same time (default 2).
 	Parallel int
+	// StopGrace is how long a run may go on after Stop to reach its next
+	// commit (default 30 s); then it is cut off, losing at most the batch it
+	// was fetching.
+	StopGrace time.Duration
 	Clock    Clock          // nil: SystemClock
 	Location *time.Location // for Daily times; nil: time.Local
 }
@@ -90,6 +94,9 @@ func NewScheduler(s *store.Store, opt SchedulerOptions) *Scheduler {
 	if opt.Parallel <= 0 {
 		opt.Parallel = 2
 	}
+	if opt.StopGrace <= 0 {
+		opt.StopGrace = 30 * time.Second
+	}
 	if opt.Clock == nil {
 		opt.Clock = SystemClock{}
 	}
@@ -101,10 +108,12 @@ func NewScheduler(s *store.Store, opt SchedulerOptions) *Scheduler {
 }
 
 // Run archives the accounts on their schedules until ctx is cancelled or Stop
-// is called; then it cancels the runs in progress, waits for them to end and
-// returns nil. A run that is cancelled keeps everything it committed, and the
-// next run continues from there. Run returns an error only when the archive's
-// accounts cannot be read.
+// is called; then it stops the runs in progress, waits for them to end and
+// returns nil. A run stops right after its next commit (or as it begins a
+// folder or waits to retry, when nothing is uncommitted), or when
+// StopGrace has passed, whichever comes first; everything it committed is
+// kept, and the next run continues from there. Run returns an error only
+// when the archive's accounts cannot be read.
 func (sc *Scheduler) Run(ctx context.Context) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -119,7 +128,7 @@ func (sc *Scheduler) Run(ctx context.Context) error {
 	var jobs sync.WaitGroup
 	slots := make(chan struct{}, sc.opt.Parallel)
 	err := sc.loop(ctx, &jobs, slots)
-	cancel()
+	cancel() // the runs' signal to stop (see start)
 	jobs.Wait()
 
 	sc.mu.Lock()
@@ -271,6 +280,8 @@ func (sc *Scheduler) lastStart(ctx context.Context, account string) (time.Time, 
 }
 
 // start runs acct on a goroutine of its own, once one of the slots is free.
+// The run is not cancelled with ctx: when ctx ends, it is asked to stop at
+// its next commit, and cut off after StopGrace.
 func (sc *Scheduler) start(ctx context.Context, jobs *sync.WaitGroup, slots chan struct{}, acct Account, now time.Time) {
 	sc.mu.Lock()
 	sc.running[acct.Name] = true
@@ -292,18 +303,57 @@ func (sc *Scheduler) start(ctx context.Context, jobs *sync.WaitGroup, slots chan
 			return
 		}
 		defer func() { <-slots }()
-		sc.runOne(ctx, acct)
+		if ctx.Err() != nil {
+			return
+		}
+		runCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+		defer cancel()
+		go sc.cutOff(ctx, runCtx, cancel, acct.Name)
+		sc.runOne(runCtx, acct, func(e Event) {
+			if ctx.Err() != nil && (e.Kind == EventProgress || e.Kind == EventFolder || e.Kind == EventRetry) {
+				cancel() // just committed, or nothing uncommitted: stop here
+			}
+		})
 	}()
 }
 
-// runOne runs acct and reports its start and end.
-func (sc *Scheduler) runOne(ctx context.Context, acct Account) {
+// cutOff cancels a run StopGrace after stop ends, unless the run ended first.
+func (sc *Scheduler) cutOff(stop, run context.Context, cancel context.CancelFunc, account string) {
+	select {
+	case <-run.Done():
+		return
+	case <-stop.Done():
+	}
+	deadline := sc.opt.Clock.Now().Add(sc.opt.StopGrace)
+	for sc.opt.Clock.Now().Before(deadline) {
+		select {
+		case <-run.Done():
+			return
+		case <-sc.opt.Clock.At(deadline):
+		}
+	}
+	sc.opt.Logger.Warn("a run did not reach a commit in time and was cut off; the next run fetches again what it had not committed",
+		"account", account, "grace", sc.opt.StopGrace)
+	cancel()
+}
+
+// runOne runs acct and reports its start and end; step sees each event
+// before Run.Progress does.
+func (sc *Scheduler) runOne(ctx context.Context, acct Account, step func(Event)) {
 	log := sc.opt.Logger
 	log.Info("run started", "account", acct.Name, "schedule", acct.Schedule())
 	if sc.opt.Started != nil {
 		sc.opt.Started(acct)
 	}
-	rep, err := sc.run(ctx, sc.store, acct, sc.opt.Run)
+	opt := sc.opt.Run
+	progress := opt.Progress
+	opt.Progress = func(e Event) {
+		step(e)
+		if progress != nil {
+			progress(e)
+		}
+	}
+	rep, err := sc.run(ctx, sc.store, acct, opt)
 	attrs := []any{"account", acct.Name, "outcome", rep.Outcome, "messages", rep.Messages, "new", rep.New,
 		"bytes", rep.Bytes, "folders", len(rep.Folders)}
 	if rep.SetAside > 0 {

@@ -70,13 +70,18 @@ type fakeRuns struct {
 	active  map[string]int
 	overlap bool                     // an account ran twice at the same time
 	hold    map[string]chan struct{} // a run of this account waits for the channel to close
+	// commits: a run of this account commits a batch each time the channel
+	// receives, until its context ends.
+	commits   map[string]chan struct{}
+	committed int
 	fail    map[string]error
 	parked  time.Time // the scheduler's latest "next wake-up"
 	parks   int
 }
 
 func newFakeRuns(clock *fakeClock) *fakeRuns {
-	return &fakeRuns{clock: clock, active: map[string]int{}, hold: map[string]chan struct{}{}, fail: map[string]error{}}
+	return &fakeRuns{clock: clock, active: map[string]int{}, hold: map[string]chan struct{}{}, fail: map[string]error{},
+		commits: map[string]chan struct{}{}}
 }
 
 func (f *fakeRuns) run(ctx context.Context, s *store.Store, acct Account, opt Options) (RunReport, error) {
@@ -91,7 +96,7 @@ func (f *fakeRuns) run(ctx context.Context, s *store.Store, acct Account, opt Op
 	if f.active[acct.Name] > 1 {
 		f.overlap = true
 	}
-	hold, fail := f.hold[acct.Name], f.fail[acct.Name]
+	hold, fail, commits := f.hold[acct.Name], f.fail[acct.Name], f.commits[acct.Name]
 	f.mu.Unlock()
 	if opt.Progress != nil {
 		opt.Progress(Event{Kind: EventProgress, Account: acct.Name, Folder: "INBOX", Done: 1, Total: 1})
@@ -99,6 +104,18 @@ func (f *fakeRuns) run(ctx context.Context, s *store.Store, acct Account, opt Op
 	if hold != nil {
 		select {
 		case <-hold:
+		case <-ctx.Done():
+			err = ctx.Err()
+		}
+	}
+	for commits != nil && err == nil {
+		select {
+		case <-commits:
+			f.mu.Lock()
+			f.committed++
+			f.mu.Unlock()
+			opt.Progress(Event{Kind: EventProgress, Account: acct.Name, Folder: "INBOX"})
+			err = ctx.Err() // a real run notices at its next network step
 		case <-ctx.Done():
 			err = ctx.Err()
 		}
@@ -341,32 +358,71 @@ func TestSchedulerFailureOfOneAccount(t *testing.T) {
 	}
 }
 
-// TestSchedulerStopWaitsForRuns: Stop cancels the running runs and returns
-// only after they ended (recorded as cancelled in the history).
+// TestSchedulerStopWaitsForRuns: Stop lets a running run go on to its next
+// commit and stop there, or cuts it off after StopGrace; it returns only once
+// the runs ended (recorded as cancelled in the history).
 func TestSchedulerStopWaitsForRuns(t *testing.T) {
-	st := newSchedulerTest(t, []Account{schedAccount("long", every(time.Hour))}, nil, SchedulerOptions{})
-	st.runs.hold["long"] = make(chan struct{}) // never released
-	ctx, cancel := context.WithCancel(st.ctx)
-	defer cancel()
-	done := make(chan error, 1)
-	go func() { done <- st.sc.Run(ctx) }()
-	waitFor(t, func() bool { return st.runs.count() == 1 }, "the run to start")
-	st.sc.Stop()
-	st.runs.mu.Lock()
-	active := st.runs.active["long"]
-	st.runs.mu.Unlock()
-	if active != 0 {
-		t.Errorf("Stop returned with %d runs still going", active)
+	tests := []struct {
+		name       string
+		commits    bool // the run commits when told (else it never does)
+		wantCommit int
+	}{
+		{"stops after its next commit", true, 1},
+		{"cut off after the grace time", false, 0},
 	}
-	if err := <-done; err != nil {
-		t.Errorf("Run: %v", err)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			st := newSchedulerTest(t, []Account{schedAccount("long", every(time.Hour))}, nil, SchedulerOptions{StopGrace: time.Minute})
+			commits := make(chan struct{})
+			if tt.commits {
+				st.runs.commits["long"] = commits
+			} else {
+				st.runs.hold["long"] = make(chan struct{}) // never released
+			}
+			ctx, cancel := context.WithCancel(st.ctx)
+			defer cancel()
+			done := make(chan error, 1)
+			go func() { done <- st.sc.Run(ctx) }()
+			waitFor(t, func() bool { return st.runs.count() == 1 }, "the run to start")
+
+			stopped := make(chan struct{})
+			go func() { st.sc.Stop(); close(stopped) }()
+			// Stop waits for the run: it has not returned while the run goes on.
+			time.Sleep(20 * time.Millisecond)
+			select {
+			case <-stopped:
+				t.Fatal("Stop returned while the run was still going")
+			default:
+			}
+			if tt.commits {
+				commits <- struct{}{}
+				<-stopped
+			} else {
+				for waiting := true; waiting; {
+					st.clock.Advance(time.Minute)
+					select {
+					case <-stopped:
+						waiting = false
+					case <-time.After(5 * time.Millisecond):
+					}
+				}
+			}
+			st.runs.mu.Lock()
+			active, committed := st.runs.active["long"], st.runs.committed
+			st.runs.mu.Unlock()
+			if active != 0 || committed != tt.wantCommit {
+				t.Errorf("Stop returned with %d runs going, after %d commits (want %d)", active, committed, tt.wantCommit)
+			}
+			if err := <-done; err != nil {
+				t.Errorf("Run: %v", err)
+			}
+			runs, err := st.s.Runs(st.ctx, "long", 0)
+			if err != nil || len(runs) != 1 || runs[0].Outcome != store.OutcomeCancelled {
+				t.Errorf("run history after Stop: %+v, %v", runs, err)
+			}
+			st.sc.Stop() // without Run: harmless
+		})
 	}
-	runs, err := st.s.Runs(st.ctx, "long", 0)
-	if err != nil || len(runs) != 1 || runs[0].Outcome != store.OutcomeCancelled {
-		t.Errorf("run history after Stop: %+v, %v", runs, err)
-	}
-	// Run can be started again afterwards, and Stop without Run is harmless.
-	st.sc.Stop()
 }
 
 func waitFor(t *testing.T, cond func() bool, what string) {

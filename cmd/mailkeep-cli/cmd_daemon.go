@@ -27,8 +27,9 @@ missed while the computer was off are made up by one run soon after the start.
 An account that never ran on an --every schedule runs at once. A failure of one
 account does not stop the others.
 
-Stopping lets the running runs stop at their next commit (what they archived is
-kept; the next run continues from there) and exits 0. While the daemon runs, it
+Stopping lets the running runs stop at their next commit (at most 30 seconds
+later; what they archived is kept, and the next run continues from there) and
+exits 0. A second Ctrl-C stops at once. While the daemon runs, it
 holds the archive file: run, import and account add or remove wait for it to
 stop; search, show, export, verify and stats work as usual.`,
 		Example: `  mailkeep-cli daemon
