@@ -49,8 +49,8 @@ type SchedulerOptions struct {
 	// commit (default 30 s); then it is cut off, losing at most the batch it
 	// was fetching.
 	StopGrace time.Duration
-	Clock    Clock          // nil: SystemClock
-	Location *time.Location // for Daily times; nil: time.Local
+	Clock     Clock          // nil: SystemClock
+	Location  *time.Location // for Daily times; nil: time.Local
 }
 
 // A Scheduler archives accounts on their schedules (Account.Every,

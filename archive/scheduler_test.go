@@ -74,9 +74,9 @@ type fakeRuns struct {
 	// receives, until its context ends.
 	commits   map[string]chan struct{}
 	committed int
-	fail    map[string]error
-	parked  time.Time // the scheduler's latest "next wake-up"
-	parks   int
+	fail      map[string]error
+	parked    time.Time // the scheduler's latest "next wake-up"
+	parks     int
 }
 
 func newFakeRuns(clock *fakeClock) *fakeRuns {
