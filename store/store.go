@@ -56,7 +56,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	}
 	if dir := filepath.Dir(path); dir != "" {
 		if err := os.MkdirAll(dir, 0o700); err != nil {
-			return nil, fmt.Errorf("cannot create the folder for the archive file %s: %w", path, err)
+			return nil, fmt.Errorf("cannot create the folder for the archive file %s: %w (pick a folder you may write to with --db PATH)", path, err)
 		}
 	}
 	if err := checkHeader(path); err != nil {
