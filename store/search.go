@@ -130,6 +130,9 @@ type compiledQuery struct {
 	tree  node
 	where string // "" when every message matches
 	args  []any
+	// few is set by matchIDs when the full-text part matches at most
+	// fewMatches messages: then asking the index about single rows is cheap.
+	few bool
 }
 
 func (s *Store) compileQuery(ctx context.Context, query string) (*compiledQuery, error) {
@@ -182,6 +185,7 @@ func (s *Store) matchIDs(ctx context.Context, q *compiledQuery, limit, offset in
 		if few, err = s.fewMatches(ctx, expr); err != nil {
 			return nil, s.searchError(q.text, err)
 		}
+		q.few = few != nil
 		dense := false
 		if few == nil && limit > 0 && offset+limit <= recentWindow/5 && !hasPrefix(q.tree) {
 			if dense, err = s.denseMatches(ctx, expr); err != nil {
