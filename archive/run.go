@@ -196,7 +196,11 @@ type ThrottledError struct {
 
 func (e *ThrottledError) Error() string {
 	if e.Wait > 0 {
-		return fmt.Sprintf("the server asked Mailkeep to pause for %s (%s)", e.Wait.Round(time.Second), e.ServerText)
+		wait := e.Wait.Round(time.Millisecond)
+		if e.Wait >= time.Second {
+			wait = e.Wait.Round(time.Second) // a sub-second suggestion must not read "0s"
+		}
+		return fmt.Sprintf("the server asked Mailkeep to pause for %s (%s)", wait, e.ServerText)
 	}
 	return fmt.Sprintf("the server asked Mailkeep to slow down (%s)", e.ServerText)
 }
