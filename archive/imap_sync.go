@@ -227,7 +227,13 @@ func (r *runner) fetchAlone(ctx context.Context, c *IMAPConn, folder string, sta
 	}
 	b := r.newBatch(folder, 0)
 	b.add(got.raw, r.location(folder, state.UIDValidity, uid), got.date)
-	return b.commit(ctx, state, false)
+	if err := b.commit(ctx, state, false); err != nil {
+		return err
+	}
+	if isPlaceholder(got.raw) {
+		return r.setAside(ctx, folder, state.UIDValidity, uidString(uid), errors.New("the server sent a stand-in instead of the message (archived and flagged; tried again on the next run)"))
+	}
+	return nil
 }
 
 // retrySetAside tries again the messages of folder set aside on earlier

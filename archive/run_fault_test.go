@@ -321,3 +321,27 @@ func TestFaultDroppedConnectionsAndUIDValidityChange(t *testing.T) {
 	}
 	checkOnce(t, r.s, "fault", "INBOX", r.srv.Messages(faultUser, "INBOX"))
 }
+
+// TestFaultPlaceholderFetchedAloneIsRetried: a message comes back without
+// its body in a batch FETCH, and as a placeholder when fetched alone; it must
+// be set aside like any placeholder, and archived whole on a later run.
+func TestFaultPlaceholderFetchedAloneIsRetried(t *testing.T) {
+	r := startFaultRig(t, nil)
+	uids := r.deliver("INBOX", 8)
+	odd := uids[4]
+	r.srv.OmitBody("INBOX", odd, 1)
+	r.srv.ServePlaceholder("INBOX", odd, 1)
+
+	rep := r.run(t, nil)
+	if rep.Messages != 8 || rep.SetAside != 1 {
+		t.Errorf("first run: %d messages, %d set aside; want 8 (one placeholder), 1", rep.Messages, rep.SetAside)
+	}
+	rep = r.run(t, nil)
+	if rep.Messages != 1 || rep.New != 1 {
+		t.Errorf("second run: %d messages (%d new); want the real message of UID %d", rep.Messages, rep.New, odd)
+	}
+	if aside, _ := r.s.SetAsideMessages(context.Background(), "fault"); len(aside) != 0 {
+		t.Errorf("still set aside: %+v", aside)
+	}
+	checkOnce(t, r.s, "fault", "INBOX", r.srv.Messages(faultUser, "INBOX"))
+}

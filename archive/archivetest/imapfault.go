@@ -42,6 +42,7 @@ type FaultServer struct {
 	users        map[string]*faultUser
 	throttles    []Throttle
 	placeholders map[faultKey]int // messages served as placeholders this many more times
+	noBody       map[faultKey]int // messages answered without BODY[] this many more times
 	failing      map[faultKey]bool
 	closeAfter   int // close the connection when this many more messages were served; 0: never
 	stats        FaultStats
@@ -112,6 +113,7 @@ func StartFaultServer(t testing.TB, opt FaultOptions) *FaultServer {
 		mem:          imapmemserver.New(),
 		users:        map[string]*faultUser{},
 		placeholders: map[faultKey]int{},
+		noBody:       map[faultKey]int{},
 		failing:      map[faultKey]bool{},
 	}
 	s.srv = imapserver.New(&imapserver.Options{
@@ -220,6 +222,14 @@ func (s *FaultServer) ServePlaceholder(folder string, uid imap.UID, times int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.placeholders[faultKey{folder, uid}] = times
+}
+
+// OmitBody makes the next times uid of folder is fetched answer with its UID
+// but without BODY[], as Exchange does for some items it cannot convert.
+func (s *FaultServer) OmitBody(folder string, uid imap.UID, times int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.noBody[faultKey{folder, uid}] = times
 }
 
 // FailAlways makes every FETCH that asks for uid of folder leave it out and
@@ -405,6 +415,15 @@ func (ss *faultSession) Fetch(w *imapserver.FetchWriter, numSet imap.NumSet, opt
 			failed = true
 			s.stats.Failed++
 			s.mu.Unlock()
+			continue
+		case s.noBody[key] > 0:
+			s.noBody[key]--
+			s.mu.Unlock()
+			w := w.CreateMessage(seq)
+			w.WriteUID(m.uid)
+			if err := w.Close(); err != nil {
+				return err
+			}
 			continue
 		case s.placeholders[key] > 0:
 			s.placeholders[key]--
