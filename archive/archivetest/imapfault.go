@@ -348,7 +348,8 @@ func (ss *faultSession) Authenticate(mech string) (sasl.Server, error) {
 	return nil, &imap.Error{Type: imap.StatusResponseTypeNo, Text: "SASL mechanism not supported"}
 }
 
-// bye ends the connection if a BAD throttling answer asked for it.
+// bye ends the connection if a BAD throttling answer asked for it: the
+// next command after it (SELECT, SEARCH, FETCH, NOOP) gets "* BYE".
 func (ss *faultSession) bye() error {
 	if !ss.byeNext {
 		return nil
@@ -366,6 +367,13 @@ func (ss *faultSession) Select(mailbox string, options *imap.SelectOptions) (*im
 		ss.folder = mailbox
 	}
 	return data, err
+}
+
+func (ss *faultSession) Poll(w *imapserver.UpdateWriter, allowExpunge bool) error {
+	if err := ss.bye(); err != nil {
+		return err
+	}
+	return ss.UserSession.Poll(w, allowExpunge)
 }
 
 func (ss *faultSession) Search(kind imapserver.NumKind, criteria *imap.SearchCriteria, options *imap.SearchOptions) (*imap.SearchData, error) {
