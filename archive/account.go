@@ -240,7 +240,7 @@ func (a Account) includes(folder string) bool {
 		exclude = DefaultExclude
 	}
 	for _, g := range exclude {
-		if globMatch(g, folder) {
+		if store.MatchName(g, folder) {
 			return false
 		}
 	}
@@ -248,40 +248,11 @@ func (a Account) includes(folder string) bool {
 		return true
 	}
 	for _, g := range a.Folders {
-		if globMatch(g, folder) {
+		if store.MatchName(g, folder) {
 			return true
 		}
 	}
 	return false
-}
-
-// globMatch says whether name matches pattern, ignoring case; '*' matches
-// any run of characters ('/' too), '?' one character.
-func globMatch(pattern, name string) bool {
-	p := []rune(strings.ToLower(pattern))
-	s := []rune(strings.ToLower(name))
-	pi, si := 0, 0
-	star, mark := -1, 0
-	for si < len(s) {
-		switch {
-		case pi < len(p) && (p[pi] == '?' || p[pi] == s[si]):
-			pi++
-			si++
-		case pi < len(p) && p[pi] == '*':
-			star, mark = pi, si
-			pi++
-		case star >= 0:
-			pi = star + 1
-			mark++
-			si = mark
-		default:
-			return false
-		}
-	}
-	for pi < len(p) && p[pi] == '*' {
-		pi++
-	}
-	return pi == len(p)
 }
 
 // SaveAccount validates a and stores it in the archive file, replacing an
