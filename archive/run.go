@@ -330,7 +330,10 @@ func (r *runner) run(ctx context.Context) error {
 		}
 		return struct{}{}, err
 	}, backoff.WithBackOff(b), backoff.WithMaxTries(r.opt.Attempts), backoff.WithMaxElapsedTime(0),
-		backoff.WithNotify(func(err error, wait time.Duration) {
+		backoff.WithNotify(func(_ error, wait time.Duration) {
+			// last, not backoff's err: that one starts "retry after 50ms: "
+			// when the server suggested the wait.
+			err := last
 			r.opt.Logger.Warn("attempt failed; retrying", "account", r.acct.Name, "attempt", r.report.Attempts, "wait", wait, "error", err)
 			r.emit(Event{Kind: EventRetry, Wait: wait, Err: err})
 		}))

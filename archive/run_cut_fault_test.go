@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -95,6 +96,11 @@ func TestFaultConnectionCutMidMessage(t *testing.T) {
 			}
 			if n := countRetries(&log); n != 1 {
 				t.Errorf("%d retry events, want 1", n)
+			}
+			for _, ev := range log.events {
+				if ev.Kind == archive.EventRetry && !strings.Contains(ev.Err.Error(), "in the middle of a message") {
+					t.Errorf("the retry says %q; want it to say the connection broke in the middle of a message", ev.Err)
+				}
 			}
 			checkOnce(t, s, "cut", "INBOX", served)
 			if rep, err := archive.Run(ctx, s, acct, archive.Options{}); err != nil || rep.Messages != 0 {

@@ -153,7 +153,7 @@ func TestFaultThrottlingWaitsTheSuggestedTime(t *testing.T) {
 			t.Errorf("retry event %v: not a *ThrottledError", ev.Err)
 			continue
 		}
-		if msg := ev.Err.Error(); !strings.Contains(msg, "asked Mailkeep to pause for "+ev.Wait.String()) {
+		if msg := ev.Err.Error(); !strings.HasPrefix(msg, "the server asked Mailkeep to pause for "+ev.Wait.String()+" (Request is throttled.") {
 			t.Errorf("retry event says %q; want it to say in words how long it pauses (%s)", msg, ev.Wait)
 		}
 	}
