@@ -36,20 +36,33 @@ func TestFaultTokenShorterThanTheRun(t *testing.T) {
 	checkOnce(t, r.s, "fault", "INBOX", r.srv.Messages(faultUser, "INBOX"))
 }
 
-// TestFaultIdentityProviderUnavailable: the IdP answers 503 for a while; the
-// run waits it out. When it never recovers, the run gives up with an error
-// that says the sign-in service is the problem, not the credentials.
+// TestFaultIdentityProviderUnavailable: the IdP answers 503 for longer than
+// the token source retries by itself; the run's first attempt fails as a
+// service problem and the second completes. When the IdP never recovers, the
+// run gives up with an error that says the sign-in service is the problem,
+// not the credentials.
 func TestFaultIdentityProviderUnavailable(t *testing.T) {
 	idp := authtest.New(t)
 	r := startFaultRig(t, idp)
 	r.deliver("INBOX", 10)
 
-	idp.FailNext(3, http.StatusServiceUnavailable)
-	rep := r.run(t, nil)
-	if rep.Messages != 10 {
-		t.Errorf("%d messages, want 10", rep.Messages)
+	// Five failures outlast the token source's own five tries: the first
+	// attempt fails as a service problem and the run tries again.
+	idp.FailNext(5, http.StatusServiceUnavailable)
+	var log eventLog
+	rep := r.run(t, log.add)
+	if rep.Messages != 10 || rep.Attempts != 2 {
+		t.Errorf("%d messages after %d attempts, want 10 after 2", rep.Messages, rep.Attempts)
 	}
-	t.Logf("after 3 failures: %d token requests, %d discovery requests, %d attempts", idp.TokenRequests(), idp.DiscoveryRequests(), rep.Attempts)
+	for _, ev := range log.events {
+		if ev.Kind == archive.EventRetry && !errors.Is(ev.Err, auth.ErrService) {
+			t.Errorf("retry for %v; want a service problem (auth.ErrService)", ev.Err)
+		}
+	}
+	if n := countRetries(&log); n != 1 {
+		t.Errorf("%d retries, want 1", n)
+	}
+	t.Logf("after 5 failures: %d token requests, %d discovery requests, %d attempts", idp.TokenRequests(), idp.DiscoveryRequests(), rep.Attempts)
 	checkOnce(t, r.s, "fault", "INBOX", r.srv.Messages(faultUser, "INBOX"))
 
 	r.deliver("INBOX", 2)
