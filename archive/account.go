@@ -66,6 +66,10 @@ type Account struct {
 
 	// Every is how often the scheduler archives the account; 0: only when asked.
 	Every Interval `json:"every,omitempty"`
+	// Daily is the local time of day ("HH:MM", 24-hour clock) the scheduler
+	// archives the account each day; empty: no daily run. An account has
+	// Every or Daily, not both.
+	Daily string `json:"daily,omitempty"`
 
 	// DeleteAfterArchive (POP3 only) deletes each message on the server once
 	// it is durably committed to the archive.
@@ -174,6 +178,14 @@ func (a Account) Validate() error {
 	if a.Every != 0 && time.Duration(a.Every) < MinEvery {
 		return bad("every", "the schedule %s is shorter than %s: mail servers throttle clients that ask that often", time.Duration(a.Every), MinEvery)
 	}
+	if a.Daily != "" {
+		if _, _, err := ParseDaily(a.Daily); err != nil {
+			return bad("daily", "%s", err.Error())
+		}
+		if a.Every != 0 {
+			return bad("daily", "the account has two schedules, every %s and daily at %s: choose one", time.Duration(a.Every), a.Daily)
+		}
+	}
 	return nil
 }
 
@@ -240,7 +252,7 @@ func (a Account) includes(folder string) bool {
 		exclude = DefaultExclude
 	}
 	for _, g := range exclude {
-		if globMatch(g, folder) {
+		if store.MatchName(g, folder) {
 			return false
 		}
 	}
@@ -248,40 +260,11 @@ func (a Account) includes(folder string) bool {
 		return true
 	}
 	for _, g := range a.Folders {
-		if globMatch(g, folder) {
+		if store.MatchName(g, folder) {
 			return true
 		}
 	}
 	return false
-}
-
-// globMatch says whether name matches pattern, ignoring case; '*' matches
-// any run of characters ('/' too), '?' one character.
-func globMatch(pattern, name string) bool {
-	p := []rune(strings.ToLower(pattern))
-	s := []rune(strings.ToLower(name))
-	pi, si := 0, 0
-	star, mark := -1, 0
-	for si < len(s) {
-		switch {
-		case pi < len(p) && (p[pi] == '?' || p[pi] == s[si]):
-			pi++
-			si++
-		case pi < len(p) && p[pi] == '*':
-			star, mark = pi, si
-			pi++
-		case star >= 0:
-			pi = star + 1
-			mark++
-			si = mark
-		default:
-			return false
-		}
-	}
-	for pi < len(p) && p[pi] == '*' {
-		pi++
-	}
-	return pi == len(p)
 }
 
 // SaveAccount validates a and stores it in the archive file, replacing an

@@ -49,6 +49,12 @@ func TestAccountValidate(t *testing.T) {
 		{"folders with pop3", func(a *Account) { a.Protocol, a.Folders = POP3, []string{"INBOX"} }, "folders"},
 		{"empty glob", func(a *Account) { a.Exclude = []string{""} }, "folders"},
 		{"too frequent", func(a *Account) { a.Every = Interval(30 * time.Second) }, "every"},
+		{"daily", func(a *Account) { a.Daily = "02:30" }, ""},
+		{"daily one-digit hour", func(a *Account) { a.Daily = "7:05" }, ""},
+		{"daily 24:00", func(a *Account) { a.Daily = "24:00" }, "daily"},
+		{"daily seconds", func(a *Account) { a.Daily = "02:30:00" }, "daily"},
+		{"daily am", func(a *Account) { a.Daily = "2am" }, "daily"},
+		{"daily and every", func(a *Account) { a.Daily, a.Every = "02:30", Interval(time.Hour) }, "daily"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

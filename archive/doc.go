@@ -6,7 +6,9 @@
 // together with the folder's sync state, so that an interrupted run resumes
 // where the last commit ended. Run records every run in the archive's
 // history; Check is the setup doctor's run, which tries each step in turn and
-// says in plain words what failed and what to do.
+// says in plain words what failed and what to do. A Scheduler runs the
+// accounts on their schedules (every DURATION, daily at HH:MM), one run per
+// account at a time, for the daemon and the tray.
 //
 //	acct, err := archive.LoadAccount(ctx, s, "sales")
 //	...
@@ -15,4 +17,7 @@
 //	if errors.As(err, &ce) {
 //		fmt.Println(ce.Advice) // what is wrong with the setup, and what to do
 //	}
+//
+//	sc := archive.NewScheduler(s, archive.SchedulerOptions{Logger: log})
+//	err = sc.Run(ctx) // until ctx ends; sc.RunNow(ctx, "sales") from a button
 package archive

@@ -234,3 +234,22 @@ func mountTmpfs(t *testing.T, dir, size string) bool {
 	t.Cleanup(func() { exec.Command("umount", "-l", dir).Run() })
 	return true
 }
+
+func TestOpenOddFileNames(t *testing.T) {
+	for _, name := range []string{"a?b.mailkeep", "c#d.mailkeep", "e%20f.mailkeep", "Müller ä.mailkeep", "x&mode=ro.mailkeep"} {
+		dir := t.TempDir()
+		path := filepath.Join(dir, name)
+		fillArchive(t, path, 2)
+		entries, err := os.ReadDir(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var names []string
+		for _, e := range entries {
+			names = append(names, e.Name())
+		}
+		if len(names) != 1 || names[0] != name {
+			t.Errorf("archive %q was written as %q", name, names)
+		}
+	}
+}

@@ -167,8 +167,8 @@ func TestGlobMatch(t *testing.T) {
 		{"a*b*c", "aXbYbZ", false},
 	}
 	for _, tt := range tests {
-		if got := globMatch(tt.pattern, tt.name); got != tt.want {
-			t.Errorf("globMatch(%q, %q) = %v, want %v", tt.pattern, tt.name, got, tt.want)
+		if got := MatchName(tt.pattern, tt.name); got != tt.want {
+			t.Errorf("MatchName(%q, %q) = %v, want %v", tt.pattern, tt.name, got, tt.want)
 		}
 	}
 }

@@ -169,12 +169,12 @@ func (c *sqlCompiler) place(n *placeNode) (string, error) {
 	for _, p := range c.places {
 		switch n.field {
 		case fieldFolder:
-			if globMatch(n.pattern, p[1]) {
+			if MatchName(n.pattern, p[1]) {
 				parts = append(parts, `SELECT message FROM locations WHERE account = ? AND folder = ?`)
 				c.args = append(c.args, p[0], p[1])
 			}
 		case fieldAccount:
-			if !seen[p[0]] && globMatch(n.pattern, p[0]) {
+			if !seen[p[0]] && MatchName(n.pattern, p[0]) {
 				seen[p[0]] = true
 				parts = append(parts, `SELECT message FROM locations WHERE account = ?`)
 				c.args = append(c.args, p[0])
@@ -184,9 +184,11 @@ func (c *sqlCompiler) place(n *placeNode) (string, error) {
 	return strings.Join(parts, ` UNION ALL `), nil
 }
 
-// globMatch says whether name matches pattern, ignoring case; '*' matches any
-// run of characters ('/' too), '?' one character.
-func globMatch(pattern, name string) bool {
+// MatchName says whether a folder or account name matches pattern the way
+// folder: and account: queries do, so that settings that name folders (an
+// account's include and exclude lists) mean the same: case is ignored, '*'
+// matches any run of characters ('/' too), '?' one character.
+func MatchName(pattern, name string) bool {
 	p := []rune(strings.ToLower(pattern))
 	s := []rune(strings.ToLower(name))
 	// The classic two-pointer match with one backtrack point for the last '*'.

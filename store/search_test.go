@@ -221,7 +221,10 @@ func TestSearch(t *testing.T) {
 			if q, err := s.compileQuery(ctx, tt.query); err == nil {
 				if expr, ok := ftsExpr(q.tree); ok {
 					for limit := 1; limit <= len(tt.want); limit++ {
-						stmt, args := recentQuery(expr, limit, 0)
+						stmt, args, err := s.recentQuery(ctx, expr, limit, 0)
+						if err != nil {
+							t.Fatal(err)
+						}
 						got, err := s.queryIDs(ctx, stmt, args)
 						if err != nil {
 							t.Fatalf("%s: %v", stmt, err)

@@ -30,6 +30,13 @@ const (
 func (s *Store) snippets(ctx context.Context, q *compiledQuery, ids []int64) (map[int64][]SnippetPart, error) {
 	terms := snippetMatchers(q.tree, nil)
 	out := make(map[int64][]SnippetPart, len(ids))
+	var inBody map[int64]bool
+	if q.few && len(terms) > 0 {
+		var err error
+		if inBody, err = s.bodyMatches(ctx, terms, ids); err != nil {
+			return nil, err
+		}
+	}
 	rows, err := s.db.QueryContext(ctx, `SELECT id, mailkeep_text(body) FROM texts WHERE id IN (`+idList(ids)+`)`)
 	if err != nil {
 		return nil, err
@@ -41,11 +48,44 @@ func (s *Store) snippets(ctx context.Context, q *compiledQuery, ids []int64) (ma
 		if err := rows.Scan(&id, &body); err != nil {
 			return nil, err
 		}
+		if inBody != nil && !inBody[id] {
+			out[id] = splitSnippet(leadText(body[:min(len(body), leadChars*8)]))
+			continue
+		}
 		if text, ok := findSnippet(body, terms); ok {
 			out[id] = splitSnippet(text)
 			continue
 		}
 		out[id] = splitSnippet(leadText(body[:min(len(body), leadChars*8)]))
+	}
+	return out, rows.Err()
+}
+
+// bodyMatches asks the index which of ids have one of terms in their body, so
+// that bodies without one are not read word by word (a word found only in
+// subjects would otherwise have every body read to its end). Only for rare
+// terms: for a common one the index would walk all its matches.
+func (s *Store) bodyMatches(ctx context.Context, terms []snippetMatcher, ids []int64) (map[int64]bool, error) {
+	alts := make([]string, len(terms))
+	for i, t := range terms {
+		alts[i] = `"` + strings.ReplaceAll(strings.Join(t.words, " "), `"`, `""`) + `"`
+		if t.prefix {
+			alts[i] += " *"
+		}
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT rowid FROM search WHERE search MATCH ? AND rowid IN (`+idList(ids)+`)`,
+		"body : ("+strings.Join(alts, " OR ")+")")
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[int64]bool{}
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		out[id] = true
 	}
 	return out, rows.Err()
 }

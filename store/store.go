@@ -25,6 +25,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"sync"
 
 	"modernc.org/sqlite"
@@ -55,7 +56,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	}
 	if dir := filepath.Dir(path); dir != "" {
 		if err := os.MkdirAll(dir, 0o700); err != nil {
-			return nil, fmt.Errorf("cannot create the folder for the archive file %s: %w", path, err)
+			return nil, fmt.Errorf("cannot create the folder for the archive file %s: %w (pick a folder you may write to with --db PATH)", path, err)
 		}
 	}
 	if err := checkHeader(path); err != nil {
@@ -68,7 +69,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	// at any moment (the tests do that); only a power cut can undo the last
 	// commits, never damage the file. Batches that must survive a power cut too
 	// (before deleting on a server) ask for Batch.Durable.
-	dsn := "file:" + path + "?_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_txlock=immediate"
+	dsn := "file:" + uriPath(path) + "?_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_txlock=immediate"
 	db, err := sql.Open("sqlite", dsn)
 	if err != nil {
 		return nil, fmt.Errorf("open archive %s: %w", path, err)
@@ -85,6 +86,12 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		return nil, err
 	}
 	return s, nil
+}
+
+// uriPath escapes the characters that mean something in an SQLite file: URI,
+// so that any file name opens the file it names.
+func uriPath(path string) string {
+	return strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23").Replace(filepath.ToSlash(path))
 }
 
 // Path is the archive file's path.

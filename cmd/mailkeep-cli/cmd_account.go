@@ -42,6 +42,7 @@ type accountFlags struct {
 	secretEnv                                string
 	folders, exclude                         []string
 	every                                    time.Duration
+	daily                                    string
 	deleteAfterArchive, allowPlaintext       bool
 }
 
@@ -95,6 +96,7 @@ Check the account afterwards with "mailkeep-cli account test NAME".`,
 	fl.StringSliceVar(&f.folders, "folders", nil, "IMAP folders to archive, as `GLOB,...` (default: all); * matches anything")
 	fl.StringSliceVar(&f.exclude, "exclude", nil, "IMAP folders to leave out, as `GLOB,...` (default: Files, Exchange's hidden attachment folder)")
 	fl.DurationVar(&f.every, "every", 0, "archive on this schedule when the daemon runs, e.g. 1h (default: only when asked)")
+	fl.StringVar(&f.daily, "daily", "", "archive each day at this local time `HH:MM` when the daemon runs, e.g. 02:30 (instead of --every)")
 	fl.BoolVar(&f.deleteAfterArchive, "delete-after-archive", false, "POP3: delete each message on the server once it is safely archived")
 	fl.BoolVar(&f.allowPlaintext, "allow-plaintext-password", false, "with --security none: send the password or token unencrypted anyway")
 	return cmd
@@ -112,7 +114,7 @@ func (f *accountFlags) account(cmd *cobra.Command, name string) (archive.Account
 		Security: archive.Security(strings.ToLower(f.security)), AllowPlaintextPassword: f.allowPlaintext,
 		User: strings.TrimSpace(f.user), Auth: archive.AuthKind(strings.ToLower(f.authKind)),
 		Tenant: strings.TrimSpace(f.tenant), ClientID: strings.TrimSpace(f.clientID), Cloud: auth.Cloud(strings.ToLower(f.cloud)),
-		AuthorityHost: f.authorityHost, Folders: f.folders, Every: archive.Interval(f.every),
+		AuthorityHost: f.authorityHost, Folders: f.folders, Every: archive.Interval(f.every), Daily: strings.TrimSpace(f.daily),
 		DeleteAfterArchive: f.deleteAfterArchive,
 	}
 	if cmd.Flags().Changed("exclude") {
@@ -136,11 +138,11 @@ func (f *accountFlags) account(cmd *cobra.Command, name string) (archive.Account
 
 func (a *app) accountAdd(cmd *cobra.Command, acct archive.Account, secretStdin bool) (err error) {
 	ctx := cmd.Context()
-	s, err := a.openOrCreate(ctx)
+	s, done, err := a.openWriting(ctx, true)
 	if err != nil {
 		return err
 	}
-	defer closeStore(s, &err)
+	defer done(&err)
 	if _, err := s.Account(ctx, acct.Name); err == nil {
 		return fmt.Errorf("an account named %q already exists: choose another name, or remove it first with mailkeep-cli account remove %s (the mail archived from it stays)", acct.Name, acct.Name)
 	} else if !archive.IsAccountNotFound(err) {
@@ -280,17 +282,21 @@ func newAccountShowCommand(a *app) *cobra.Command {
 			} else {
 				row("Delete after archiving", map[bool]string{true: "yes", false: "no"}[acct.DeleteAfterArchive])
 			}
-			every := "only when asked"
-			if acct.Every != 0 {
-				every = "every " + time.Duration(acct.Every).String()
-			}
-			row("Schedule", every)
+			row("Schedule", acct.Schedule())
 			row("Paused", map[bool]string{true: "yes", false: "no"}[acct.Paused])
-			if err := w.Flush(); err != nil {
-				return err
-			}
 			runs, err := s.Runs(ctx, acct.Name, 5)
 			if err != nil {
+				return err
+			}
+			if acct.Scheduled() && !acct.Paused {
+				var last time.Time
+				if len(runs) > 0 {
+					last = runs[0].Started
+				}
+				next := archive.NextRun(acct, last, time.Now(), a.env.location)
+				row("Next run", next.In(a.env.location).Format("2006-01-02 15:04")+" (while mailkeep-cli daemon runs)")
+			}
+			if err := w.Flush(); err != nil {
 				return err
 			}
 			if len(runs) == 0 {
@@ -318,11 +324,11 @@ func newAccountRemoveCommand(a *app) *cobra.Command {
 		Args:  exactlyOneName("account remove"),
 		RunE: a.runE(func(cmd *cobra.Command, args []string) (err error) {
 			ctx := cmd.Context()
-			s, err := a.openExisting(ctx)
+			s, done, err := a.openWriting(ctx, false)
 			if err != nil {
 				return err
 			}
-			defer closeStore(s, &err)
+			defer done(&err)
 			if err := archive.RemoveAccount(ctx, s, args[0]); err != nil {
 				return err
 			}

@@ -49,11 +49,11 @@ func (a *app) importPaths(cmd *cobra.Command, paths []string) (err error) {
 			return fmt.Errorf("cannot read %s: %w (nothing was imported)", p, err)
 		}
 	}
-	s, err := a.openOrCreate(ctx)
+	s, done, err := a.openWriting(ctx, true)
 	if err != nil {
 		return err
 	}
-	defer closeStore(s, &err)
+	defer done(&err)
 
 	start := time.Now()
 	bar := a.newProgress("Importing", 0, true)

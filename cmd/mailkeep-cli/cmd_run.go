@@ -34,11 +34,11 @@ committed; run again to continue.`,
 
 func (a *app) runAccounts(cmd *cobra.Command, names []string) (err error) {
 	ctx := cmd.Context()
-	s, err := a.openExisting(ctx)
+	s, done, err := a.openWriting(ctx, false)
 	if err != nil {
 		return err
 	}
-	defer closeStore(s, &err)
+	defer done(&err)
 	var accounts []archive.Account
 	if len(names) == 0 {
 		all, err := archive.Accounts(ctx, s)

@@ -157,6 +157,7 @@ or option, missing argument, bad query).`,
 		newStatsCommand(a),
 		newAccountCommand(a),
 		newRunCommand(a),
+		newDaemonCommand(a),
 	)
 	return root
 }
