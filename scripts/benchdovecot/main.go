@@ -1,8 +1,9 @@
 // Command benchdovecot runs a private Dovecot for scripts/bench-fetch.sh: one
 // password user whose INBOX holds every message of a Maildir, served over
 // IMAPS and POP3S with a throw-away CA. It prints the addresses as shell
-// variables, then "ready", and keeps Dovecot running until SIGTERM or SIGINT,
-// when it stops it and removes everything it made.
+// variables, then "ready", and keeps Dovecot running until SIGTERM or SIGINT
+// (or until the process that started it is gone), when it stops it and
+// removes everything it made.
 //
 //	benchdovecot -maildir DIR -user bench -pass secret
 //
@@ -20,6 +21,7 @@ import (
 	"path/filepath"
 	"slices"
 	"syscall"
+	"time"
 
 	"github.com/mailkeep/mailkeep/archive/archivetest"
 )
@@ -47,7 +49,26 @@ func main() {
 	}
 	fmt.Printf("dovecot_dir=%s\nimap_addr=%s\nimaps_addr=%s\npop3_addr=%s\npop3s_addr=%s\nca_file=%s\ninbox=%s\nseeded=%d\nready\n",
 		d.Dir, d.IMAPAddr, d.IMAPSAddr, d.POP3Addr, d.POP3SAddr, d.CAFile(), d.MaildirPath(*user, "INBOX"), n)
-	<-stop
+	select {
+	case <-stop:
+	case <-orphaned(time.Second):
+		fmt.Fprintln(os.Stderr, "benchdovecot: the script that started it is gone; stopping Dovecot")
+	}
+}
+
+// orphaned is closed once this process's parent has gone (it is then
+// re-parented), checked every interval: a bench script killed with SIGKILL
+// leaves no Dovecot behind.
+func orphaned(interval time.Duration) <-chan struct{} {
+	gone := make(chan struct{})
+	parent := os.Getppid()
+	go func() {
+		for os.Getppid() == parent {
+			time.Sleep(interval)
+		}
+		close(gone)
+	}()
+	return gone
 }
 
 // seed delivers every file of maildir's cur/ and new/ into user's INBOX, in
