@@ -227,7 +227,13 @@ func (r *runner) fetchAlone(ctx context.Context, c *IMAPConn, folder string, sta
 	}
 	b := r.newBatch(folder, 0)
 	b.add(got.raw, r.location(folder, state.UIDValidity, uid), got.date)
-	return b.commit(ctx, state, false)
+	if err := b.commit(ctx, state, false); err != nil {
+		return err
+	}
+	if isPlaceholder(got.raw) {
+		return r.setAside(ctx, folder, state.UIDValidity, uidString(uid), errors.New("the server sent a stand-in instead of the message (archived and flagged; tried again on the next run)"))
+	}
+	return nil
 }
 
 // retrySetAside tries again the messages of folder set aside on earlier
@@ -286,7 +292,16 @@ func (r *runner) fetchUIDs(ctx context.Context, c *IMAPConn, set imap.UIDSet, f 
 	opts := &imap.FetchOptions{UID: true, InternalDate: true, BodySection: []*imap.FetchItemBodySection{{Peek: true}}}
 	err := c.wait(ctx, func() error {
 		cmd := c.client.Fetch(set, opts)
-		defer cmd.Close()
+		// Once a literal fails, go-imap's reader goroutine goes on parsing
+		// the same buffer: draining the command (Close) then would read it
+		// concurrently (a data race). A command given up on is abandoned
+		// with its connection instead.
+		abandoned := false
+		defer func() {
+			if !abandoned {
+				cmd.Close()
+			}
+		}()
 		for {
 			msg := cmd.Next()
 			if msg == nil {
@@ -305,6 +320,8 @@ func (r *runner) fetchUIDs(ctx context.Context, c *IMAPConn, set imap.UIDSet, f 
 					}
 					raw, err := readLiteral(it.Literal)
 					if err != nil {
+						abandoned = true
+						c.client.Close()
 						return fmt.Errorf("the connection failed in the middle of a message: %w", err)
 					}
 					m.raw, m.body = raw, true
@@ -316,6 +333,7 @@ func (r *runner) fetchUIDs(ctx context.Context, c *IMAPConn, set imap.UIDSet, f 
 			if err := f(m); err != nil {
 				// Not worth reading the rest of the answer: this
 				// session ends here.
+				abandoned = true
 				c.client.Close()
 				return err
 			}
@@ -354,6 +372,11 @@ func readLiteral(lit imap.LiteralReader) ([]byte, error) {
 		n, err := lit.Read(buf[len(buf):cap(buf)])
 		buf = buf[:len(buf)+n]
 		if errors.Is(err, io.EOF) {
+			if n := lit.Size(); n >= 0 && int64(len(buf)) != n {
+				// The connection ended inside the literal: go-imap
+				// reports a closed connection as a plain EOF.
+				return nil, fmt.Errorf("%d of %d bytes: %w", len(buf), n, io.ErrUnexpectedEOF)
+			}
 			return buf, nil
 		}
 		if err != nil {

@@ -196,7 +196,11 @@ type ThrottledError struct {
 
 func (e *ThrottledError) Error() string {
 	if e.Wait > 0 {
-		return fmt.Sprintf("the server asked Mailkeep to pause for %s (%s)", e.Wait.Round(time.Second), e.ServerText)
+		wait := e.Wait.Round(time.Millisecond)
+		if e.Wait >= time.Second {
+			wait = e.Wait.Round(time.Second) // a sub-second suggestion must not read "0s"
+		}
+		return fmt.Sprintf("the server asked Mailkeep to pause for %s (%s)", wait, e.ServerText)
 	}
 	return fmt.Sprintf("the server asked Mailkeep to slow down (%s)", e.ServerText)
 }
@@ -326,7 +330,10 @@ func (r *runner) run(ctx context.Context) error {
 		}
 		return struct{}{}, err
 	}, backoff.WithBackOff(b), backoff.WithMaxTries(r.opt.Attempts), backoff.WithMaxElapsedTime(0),
-		backoff.WithNotify(func(err error, wait time.Duration) {
+		backoff.WithNotify(func(_ error, wait time.Duration) {
+			// last, not backoff's err: that one starts "retry after 50ms: "
+			// when the server suggested the wait.
+			err := last
 			r.opt.Logger.Warn("attempt failed; retrying", "account", r.acct.Name, "attempt", r.report.Attempts, "wait", wait, "error", err)
 			r.emit(Event{Kind: EventRetry, Wait: wait, Err: err})
 		}))
