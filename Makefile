@@ -18,7 +18,7 @@ test: deps-build deps-test
 	scripts/test.sh
 
 bench: deps-build
-	scripts/deps.sh bench
+	scripts/deps.sh bench test
 	scripts/bench.sh
 
 deps-build:

@@ -5,7 +5,9 @@
 # then times indexing it with `notmuch new`, `mu index` and `mailkeep-cli import`,
 # the same searches in all three, the size of each index next to the Maildir, and
 # Mailkeep's peak memory. Prints each figure and the ratio Mailkeep/peer (below
-# 1.0: Mailkeep is faster or smaller).
+# 1.0: Mailkeep is faster or smaller). Then scripts/bench-fetch.sh loads the
+# same Maildir into a private Dovecot and times fetching it with mbsync,
+# fetchmail, getmail6 and mailkeep-cli run (needs root; BENCH_FETCH=0 skips it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH=$PATH:/usr/local/go/bin
@@ -147,3 +149,9 @@ out=$work/results.md
   echo "$((rss_big / 1024)) MiB for one $(numfmt --to=iec "$(stat -c %s "$big")") message (imported in ${t_big} s)."
 } | tee "$out"
 echo "(results also in $out)"
+
+if [[ ${BENCH_FETCH:-1} != 0 ]]; then
+  echo
+  echo "== fetching from a server"
+  BENCH_DIR=$work BENCH_MAILDIR=$maildir BENCH_MK=$mk scripts/bench-fetch.sh
+fi
