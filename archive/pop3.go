@@ -251,26 +251,52 @@ func (c *POP3Conn) Stat(ctx context.Context) (count int, size int64, err error) 
 
 // Messages lists the maildrop with UIDL and LIST.
 func (c *POP3Conn) Messages(ctx context.Context) ([]POP3Message, error) {
+	out, err := c.UIDs(ctx)
+	if err != nil {
+		return nil, err
+	}
+	sizes, err := c.Sizes(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for i := range out {
+		out[i].Size = sizes[out[i].Seq]
+	}
+	return out, nil
+}
+
+// UIDs lists the maildrop's messages by UIDL, without their sizes: all a run
+// needs to see that nothing is new.
+func (c *POP3Conn) UIDs(ctx context.Context) ([]POP3Message, error) {
 	var out []POP3Message
 	err := c.exchange(ctx, func() error {
 		uids, err := c.pc.Uidl(0)
 		if err != nil {
 			return c.replyError("UIDL", err)
 		}
-		sizes, err := c.pc.List(0)
-		if err != nil {
-			return c.replyError("LIST", err)
-		}
-		size := make(map[int]int, len(sizes))
-		for _, s := range sizes {
-			size[s.ID] = s.Size
-		}
 		for _, u := range uids {
-			out = append(out, POP3Message{Seq: u.ID, UID: u.UID, Size: int64(size[u.ID])})
+			out = append(out, POP3Message{Seq: u.ID, UID: u.UID})
 		}
 		return nil
 	})
 	return out, err
+}
+
+// Sizes lists each message's size by its number (LIST).
+func (c *POP3Conn) Sizes(ctx context.Context) (map[int]int64, error) {
+	var size map[int]int64
+	err := c.exchange(ctx, func() error {
+		sizes, err := c.pc.List(0)
+		if err != nil {
+			return c.replyError("LIST", err)
+		}
+		size = make(map[int]int64, len(sizes))
+		for _, s := range sizes {
+			size[s.ID] = int64(s.Size)
+		}
+		return nil
+	})
+	return size, err
 }
 
 // Retr streams message seq into w exactly as the server holds it: the

@@ -28,7 +28,8 @@ func (r *runner) syncPOP3(ctx context.Context) error {
 	if err := r.signIn(ctx, c.Authenticate); err != nil {
 		return err
 	}
-	list, err := c.Messages(ctx)
+	// UIDL alone first: a run with nothing new lists the maildrop once.
+	list, err := c.UIDs(ctx)
 	if err != nil {
 		return err
 	}
@@ -52,6 +53,15 @@ func (r *runner) syncPOP3(ctx context.Context) error {
 			known = append(known, m)
 		} else {
 			todo = append(todo, m)
+		}
+	}
+	if len(todo) > 0 {
+		sizes, err := c.Sizes(ctx)
+		if err != nil {
+			return err
+		}
+		for i := range todo {
+			todo[i].Size = sizes[todo[i].Seq]
 		}
 	}
 	fr := r.folder(pop3Folder)

@@ -203,6 +203,11 @@ func (sc *Scheduler) loop(ctx context.Context, jobs *sync.WaitGroup, slots chan 
 			}
 			return err
 		}
+		if next.IsZero() {
+			sc.opt.Logger.Debug("scheduler waits until asked")
+		} else {
+			sc.opt.Logger.Debug("scheduler waits", "until", next.Format(time.DateTime))
+		}
 		if sc.onPark != nil {
 			sc.onPark(next)
 		}

@@ -217,14 +217,18 @@ func (s *Store) matchIDs(ctx context.Context, q *compiledQuery, limit, offset in
 }
 
 // denseMatches says whether a full-text expression matches so many messages
-// that a page is best looked for among the newest ones: at least one message
-// in five, and more than listing them all would cost (below that, the list of
-// matches is read once and the date index walked, which measured faster on
-// mail with long bodies).
+// that a page is best looked for among the newest ones (see isDense).
 func (s *Store) denseMatches(ctx context.Context, expr string) (bool, error) {
 	var matches, all int
 	err := s.db.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM search WHERE search MATCH ?), (SELECT count(*) FROM messages)`, expr).Scan(&matches, &all)
-	return matches*5 >= all && matches > denseList, err
+	return isDense(matches, all), err
+}
+
+// isDense: at least one message in five matches, and more than listing them
+// all would cost. Below that the list of matches is read once and the date
+// index walked, which measured faster on mail with long bodies.
+func isDense(matches, all int) bool {
+	return matches*5 >= all && matches > denseList
 }
 
 // denseList is how many matches are still cheaper to list than to look for

@@ -518,15 +518,16 @@ func TestDenseMatches(t *testing.T) {
 	s := openSearchFixtures(t)
 	ctx := context.Background()
 	tests := []struct {
-		query  string
-		dense  bool
-		prefix bool
+		query   string
+		matches int // of the 7 messages
+		dense   bool
+		prefix  bool
 	}{
-		{`anna`, true, false},            // all 7
-		{`invoice OR spam`, true, false}, // 4 of 7
-		{`lunch`, false, false},          // 1 of 7
-		{`ann*`, true, true},
-		{`lunch OR -(x y*)`, false, true},
+		{`anna`, 7, true, false},
+		{`invoice OR spam`, 4, true, false},
+		{`lunch`, 1, false, false},
+		{`ann*`, 7, true, true},
+		{`lunch OR -(x y*)`, 1, false, true},
 	}
 	for _, tt := range tests {
 		q, err := s.compileQuery(ctx, tt.query)
@@ -540,12 +541,28 @@ func TestDenseMatches(t *testing.T) {
 		if !ok {
 			continue
 		}
+		// Seven messages are never worth the newest-first look.
 		dense, err := s.denseMatches(ctx, expr)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if dense != tt.dense {
-			t.Errorf("denseMatches(%q) = %v, want %v", tt.query, dense, tt.dense)
+		if dense {
+			t.Errorf("denseMatches(%q) = true over 7 messages", tt.query)
+		}
+		// The same share of a large archive is.
+		if got := isDense(tt.matches*10000, 7*10000); got != tt.dense {
+			t.Errorf("isDense for %q at 70,000 messages = %v, want %v", tt.query, got, tt.dense)
+		}
+	}
+	for _, tt := range []struct {
+		matches, all int
+		want         bool
+	}{
+		{0, 0, false}, {100, 100, false}, {20000, 20000, false}, {20001, 100000, true},
+		{19999, 50000, false}, {30000, 200000, false}, {50000, 200000, true},
+	} {
+		if got := isDense(tt.matches, tt.all); got != tt.want {
+			t.Errorf("isDense(%d, %d) = %v, want %v", tt.matches, tt.all, got, tt.want)
 		}
 	}
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"net"
 	"os/exec"
@@ -12,6 +13,7 @@ import (
 	"time"
 
 	"github.com/mailkeep/mailkeep/archive/archivetest"
+	"github.com/mailkeep/mailkeep/store"
 )
 
 // TestBinaryDaemon runs the built program's daemon against a real Dovecot
@@ -134,5 +136,46 @@ func TestBinaryDaemon(t *testing.T) {
 	// The lock went with the daemon.
 	if r := runBinaryWith(t, bin, env, "", "run", "good"); r.code != exitOK || !strings.HasPrefix(string(r.stdout), "good: 0 messages") {
 		t.Errorf("run after the daemon stopped: %s", r)
+	}
+
+	// Restarted, the daemon counts from the runs in the history: nothing is
+	// due, so it runs nothing before it is stopped again.
+	restart := exec.Command(bin, "--verbose", "daemon")
+	restart.Env = env
+	var log2 lockedBuffer
+	restart.Stdout, restart.Stderr = &log2, &log2
+	if err := restart.Start(); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, func() bool { return strings.Contains(log2.String(), `msg="scheduler waits" until=`) }, "the restarted daemon to look at its schedule")
+	if err := restart.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	if err := restart.Wait(); err != nil {
+		t.Errorf("the restarted daemon exited with %v after SIGTERM, want status 0:\n%s", err, log2.String())
+	}
+	if strings.Contains(log2.String(), "run started") {
+		t.Errorf("the restarted daemon ran again what had just run:\n%s", log2.String())
+	}
+	s, err := store.Open(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	for account, want := range map[string]int{"good": 2, "bad": 1} { // good: the daemon's run and the one by hand
+		if runs, err := s.Runs(context.Background(), account, 0); err != nil || len(runs) != want {
+			t.Errorf("%s has %d runs in the history (%v), want %d", account, len(runs), err, want)
+		}
+	}
+}
+
+func waitFor(t *testing.T, cond func() bool, what string) {
+	t.Helper()
+	deadline := time.Now().Add(60 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("gave up waiting for %s", what)
+		}
+		time.Sleep(50 * time.Millisecond)
 	}
 }
