@@ -37,8 +37,15 @@ type binRun struct {
 
 func runBinary(t *testing.T, bin, home string, args ...string) binRun {
 	t.Helper()
+	return runBinaryWith(t, bin, []string{"HOME=" + home, "PATH=/usr/bin:/bin", "LANG=C.UTF-8", "TZ=UTC"}, "", args...)
+}
+
+// runBinaryWith runs the built program with exactly env and stdin.
+func runBinaryWith(t *testing.T, bin string, env []string, stdin string, args ...string) binRun {
+	t.Helper()
 	cmd := exec.Command(bin, args...)
-	cmd.Env = []string{"HOME=" + home, "PATH=/usr/bin:/bin", "LANG=C.UTF-8", "TZ=UTC"}
+	cmd.Env = env
+	cmd.Stdin = strings.NewReader(stdin)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	err := cmd.Run()

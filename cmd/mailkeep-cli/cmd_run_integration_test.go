@@ -1,11 +1,9 @@
 package main
 
 import (
-	"bytes"
 	"fmt"
 	"net"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -13,27 +11,6 @@ import (
 	"github.com/mailkeep/mailkeep/archive/archivetest"
 	"github.com/mailkeep/mailkeep/auth/authtest"
 )
-
-// runBinaryWith runs the built program with exactly env and stdin.
-func runBinaryWith(t *testing.T, bin string, env []string, stdin string, args ...string) binRun {
-	t.Helper()
-	cmd := exec.Command(bin, args...)
-	cmd.Env = env
-	cmd.Stdin = strings.NewReader(stdin)
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	err := cmd.Run()
-	r := binRun{stdout: stdout.Bytes(), stderr: stderr.Bytes()}
-	if ee, ok := err.(*exec.ExitError); ok {
-		r.code = ee.ExitCode()
-	} else if err != nil {
-		t.Fatalf("run %s: %v", bin, err)
-	}
-	if bytes.Contains(r.stderr, []byte("goroutine ")) {
-		t.Errorf("%q printed a Go stack:\n%s", args, r.stderr)
-	}
-	return r
-}
 
 // TestBinaryAccountRunLeaksNoSecret adds Entra accounts with --secret-stdin
 // (into the private keyring scripts/test.sh runs), tests them and archives
