@@ -43,6 +43,16 @@ func startFaultProxy(t *testing.T, target string, cut func(fromServer bool, stre
 	return p
 }
 
+// cutAll closes every connection open now, as a network failure would.
+func (p *faultProxy) cutAll() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for _, c := range p.conns {
+		c.Close()
+	}
+	p.conns = nil
+}
+
 func (p *faultProxy) port() int { return p.l.Addr().(*net.TCPAddr).Port }
 
 func (p *faultProxy) serve() {

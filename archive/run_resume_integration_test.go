@@ -3,8 +3,6 @@ package archive_test
 import (
 	"context"
 	"fmt"
-	"io"
-	"net"
 	"path/filepath"
 	"strconv"
 	"sync"
@@ -13,65 +11,6 @@ import (
 	"github.com/mailkeep/mailkeep/archive"
 	"github.com/mailkeep/mailkeep/store"
 )
-
-// cutProxy forwards TCP connections to target and can cut them all at once.
-type cutProxy struct {
-	l      net.Listener
-	target string
-	mu     sync.Mutex
-	conns  []net.Conn
-	wg     sync.WaitGroup
-}
-
-func startCutProxy(t *testing.T, target string) *cutProxy {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	p := &cutProxy{l: l, target: target}
-	p.wg.Add(1)
-	go p.serve()
-	t.Cleanup(func() {
-		l.Close()
-		p.cut()
-		p.wg.Wait()
-	})
-	return p
-}
-
-func (p *cutProxy) serve() {
-	defer p.wg.Done()
-	for {
-		c, err := p.l.Accept()
-		if err != nil {
-			return
-		}
-		s, err := net.Dial("tcp", p.target)
-		if err != nil {
-			c.Close()
-			continue
-		}
-		p.mu.Lock()
-		p.conns = append(p.conns, c, s)
-		p.mu.Unlock()
-		p.wg.Add(2)
-		go func() { defer p.wg.Done(); io.Copy(s, c); s.Close() }()
-		go func() { defer p.wg.Done(); io.Copy(c, s); c.Close() }()
-	}
-}
-
-// cut closes every connection open now, as a network failure would.
-func (p *cutProxy) cut() {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	for _, c := range p.conns {
-		c.Close()
-	}
-	p.conns = nil
-}
-
-func (p *cutProxy) port() int { return p.l.Addr().(*net.TCPAddr).Port }
 
 // TestRunResumesAfterConnectionCut cuts the connection after the first batch
 // is committed: the run retries, resumes after the last commit, and ends with
@@ -82,7 +21,7 @@ func TestRunResumesAfterConnectionCut(t *testing.T) {
 	for i := range n {
 		e.d.Deliver(sharedMailbox, "INBOX", simpleMessage("resume", i))
 	}
-	proxy := startCutProxy(t, e.d.IMAPSAddr)
+	proxy := startFaultProxy(t, e.d.IMAPSAddr, nil)
 	ctx := context.Background()
 	s, err := store.Open(ctx, filepath.Join(t.TempDir(), "archive.mailkeep"))
 	if err != nil {
@@ -95,7 +34,7 @@ func TestRunResumesAfterConnectionCut(t *testing.T) {
 	var once sync.Once
 	rep, err := archive.Run(ctx, s, acct, e.options(func(ev archive.Event) {
 		if ev.Kind == archive.EventProgress {
-			once.Do(proxy.cut)
+			once.Do(proxy.cutAll)
 		}
 	}))
 	if err != nil {

@@ -32,7 +32,7 @@ func TestFaultUIDValidityChangeAndCutDuringRescan(t *testing.T) {
 		}
 	}
 	deliver(40)
-	proxy := startCutProxy(t, d.IMAPSAddr)
+	proxy := startFaultProxy(t, d.IMAPSAddr, nil)
 	ctx := context.Background()
 	s, err := store.Open(ctx, filepath.Join(t.TempDir(), "archive.mailkeep"))
 	if err != nil {
@@ -56,7 +56,7 @@ func TestFaultUIDValidityChangeAndCutDuringRescan(t *testing.T) {
 	var once sync.Once
 	rep, err := archive.Run(ctx, s, acct, opts(func(ev archive.Event) {
 		if ev.Kind == archive.EventProgress {
-			once.Do(proxy.cut)
+			once.Do(proxy.cutAll)
 		}
 	}))
 	if err != nil {
