@@ -15,6 +15,8 @@ go vet ./...
 echo "== engine builds without cgo"
 CGO_ENABLED=0 go vet ./store/... ./auth/... ./archive/... ./cmd/mailkeep-cli/...
 
+# The tests get a throw-away HOME; keep Go's caches where they are.
+export GOMODCACHE=$(go env GOMODCACHE) GOCACHE=$(go env GOCACHE)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 mkdir -p "$tmp/home"
