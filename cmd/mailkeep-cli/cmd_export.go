@@ -25,7 +25,11 @@ queries; '' is every message) byte for byte as it was received:
   --format mbox   one mbox file at PATH (the default), which Thunderbird and
                   most mail programs can open
   --format eml    a folder PATH holding one .eml file per message, which
-                  Outlook and most mail programs open with a double click`,
+                  Outlook and most mail programs open with a double click
+
+An mbox file that already holds something is never overwritten: give a new
+name. Exporting again into the same .eml folder adds what is missing and
+leaves the files already there as they are.`,
 		Example: `  mailkeep-cli export 'from:alice@contoso.com before:2020-01-01' --out alice-old.mbox
   mailkeep-cli export 'subject:contract' --out contracts --format eml
   mailkeep-cli export '' --out everything.mbox`,

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -30,6 +31,15 @@ func TestExportMbox(t *testing.T) {
 		if !bytes.Contains(data, f.raw) {
 			t.Errorf("%s: its bytes are not in the mbox file unchanged", f.name)
 		}
+	}
+
+	// A second export to the same file fails and leaves it alone.
+	r = cliWithDB(db).run(t, "export", "has:attachment", "--out", out)
+	if r.code != exitFailed || !strings.Contains(r.stderr.String(), "does not overwrite") || r.stdout.String() != "" {
+		t.Errorf("export onto an existing mbox file: %s", r)
+	}
+	if again, _ := os.ReadFile(out); !bytes.Equal(again, data) {
+		t.Errorf("the existing mbox file changed")
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"os"
 	"time"
 
+	"github.com/dustin/go-humanize"
 	"github.com/spf13/cobra"
 
 	"github.com/mailkeep/mailkeep/store"
@@ -65,8 +66,8 @@ func (a *app) importPaths(cmd *cobra.Command, paths []string) (err error) {
 		return err
 	}
 	a.log.Debug("import done", "read", stats.Read, "new", stats.New, "problems", stats.Problems)
-	fmt.Fprintf(a.out(), "Imported %s (%d new, %d flagged) from %s in %s\n",
-		plural(stats.Read, "message", "messages"), stats.New, stats.Problems,
+	fmt.Fprintf(a.out(), "Imported %s (%s new, %s flagged) from %s in %s\n",
+		plural(stats.Read, "message", "messages"), humanize.Comma(int64(stats.New)), humanize.Comma(int64(stats.Problems)),
 		plural(len(paths), "path", "paths"), roundDuration(time.Since(start)))
 	return nil
 }

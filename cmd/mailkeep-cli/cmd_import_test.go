@@ -3,6 +3,7 @@ package main
 import (
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -77,5 +78,37 @@ func TestImportSingleFile(t *testing.T) {
 	r := cliWithDB(filepath.Join(dir, "a.mailkeep")).run(t, "import", paths[0])
 	if r.code != exitOK || !strings.HasPrefix(r.stdout.String(), "Imported 1 message (1 new, 0 flagged) from 1 path in ") {
 		t.Errorf("%s", r)
+	}
+}
+
+// Messages that do not parse completely are kept, counted as flagged, and show
+// says so.
+func TestImportFlagged(t *testing.T) {
+	dir := t.TempDir()
+	broken := []fixture{
+		{name: "no-header.eml", raw: []byte("this is not a header line at all\r\nSubject: x\r\n\r\nbody")},
+		{name: "bad-base64.eml", raw: []byte("From: a@example.com\r\nContent-Type: multipart/mixed; boundary=\"zz\"\r\nSubject: broken\r\n\r\n--zz\r\nContent-Type: text/plain\r\nContent-Transfer-Encoding: base64\r\n\r\n!!!notbase64***\r\n")},
+	}
+	writeMessageFiles(t, filepath.Join(dir, "in"), broken)
+	db := filepath.Join(dir, "a.mailkeep")
+	r := cliWithDB(db).run(t, "import", filepath.Join(dir, "in"))
+	if r.code != exitOK || !strings.HasPrefix(r.stdout.String(), "Imported 2 messages (2 new, 2 flagged) from 1 path in ") {
+		t.Fatalf("%s", r)
+	}
+	for _, f := range broken {
+		r := cliWithDB(db).run(t, "search", "", "--json")
+		var id int64
+		for _, m := range parseJSONLines(t, r.stdout.String()) {
+			if m.SHA256 == f.sha256() {
+				id = m.ID
+			}
+		}
+		if id == 0 {
+			t.Fatalf("%s not stored byte for byte", f.name)
+		}
+		r = cliWithDB(db).run(t, "show", strconv.FormatInt(id, 10))
+		if r.code != exitOK || !strings.Contains(r.stdout.String(), "Note:") || !strings.Contains(r.stdout.String(), "did not parse completely; it is kept exactly as received") {
+			t.Errorf("%s: show does not say it is flagged\n%s", f.name, r)
+		}
 	}
 }

@@ -91,7 +91,7 @@ func (a *app) printMessage(w io.Writer, m store.Message) error {
 	if m.Flags&store.FlagParseError != 0 {
 		problem := "the message did not parse completely; it is kept exactly as received"
 		if m.Problem != "" {
-			problem += " (" + m.Problem + ")"
+			problem += " (" + oneLine(m.Problem) + ")"
 		}
 		field("Note", problem)
 	}
