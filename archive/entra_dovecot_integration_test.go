@@ -1,4 +1,4 @@
-package auth_test
+package archive_test
 
 import (
 	"context"
