@@ -192,8 +192,8 @@ func TestUpgradeFromFormat1(t *testing.T) {
 	}
 	defer s.Close()
 	var version int
-	if err := s.DB().QueryRow(`PRAGMA user_version`).Scan(&version); err != nil || version != SchemaVersion || SchemaVersion < 2 {
-		t.Fatalf("user_version %d (%v), want %d", version, err, SchemaVersion)
+	if err := s.DB().QueryRow(`PRAGMA user_version`).Scan(&version); err != nil || version != schemaVersion || schemaVersion < 2 {
+		t.Fatalf("user_version %d (%v), want %d", version, err, schemaVersion)
 	}
 	if st, ok, err := s.FolderState(ctx, "old", "INBOX"); !ok || err != nil || st.LastUID != 42 {
 		t.Errorf("format 1 data after the upgrade: %+v %v %v", st, ok, err)

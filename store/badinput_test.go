@@ -67,7 +67,7 @@ func TestOpenRefusesWhatIsNotOurs(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer db.Close()
-			if _, err := db.Exec(fmt.Sprintf(`PRAGMA user_version = %d`, SchemaVersion+1)); err != nil {
+			if _, err := db.Exec(fmt.Sprintf(`PRAGMA user_version = %d`, schemaVersion+1)); err != nil {
 				t.Fatal(err)
 			}
 		}, new(*NewerSchemaError), "update Mailkeep"},

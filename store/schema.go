@@ -136,8 +136,8 @@ CREATE TABLE set_aside (
 `,
 }
 
-// SchemaVersion is the archive format this version of Mailkeep writes.
-var SchemaVersion = len(migrations)
+// schemaVersion is the archive format this version of Mailkeep writes.
+var schemaVersion = len(migrations)
 
 // upgrade checks that the file is a Mailkeep archive this version can read, sets
 // up WAL, and applies pending migrations, each in its own transaction.
@@ -157,13 +157,13 @@ func (s *Store) upgrade(ctx context.Context) error {
 		// A new file.
 	case appID != applicationID:
 		return &NotArchiveError{Path: s.path, Reason: "it is an SQLite database of another program"}
-	case version > SchemaVersion:
-		return &NewerSchemaError{Path: s.path, Version: version, Known: SchemaVersion}
+	case version > schemaVersion:
+		return &NewerSchemaError{Path: s.path, Version: version, Known: schemaVersion}
 	}
 	if _, err := s.db.ExecContext(ctx, `PRAGMA journal_mode=WAL`); err != nil {
 		return s.openError(err)
 	}
-	for v := version; v < SchemaVersion; v++ {
+	for v := version; v < schemaVersion; v++ {
 		if err := s.migrate(ctx, v); err != nil {
 			return err
 		}
