@@ -192,7 +192,7 @@ func TestUpgradeFromFormat1(t *testing.T) {
 	}
 	defer s.Close()
 	var version int
-	if err := s.DB().QueryRow(`PRAGMA user_version`).Scan(&version); err != nil || version != schemaVersion || schemaVersion < 2 {
+	if err := s.db.QueryRow(`PRAGMA user_version`).Scan(&version); err != nil || version != schemaVersion || schemaVersion < 2 {
 		t.Fatalf("user_version %d (%v), want %d", version, err, schemaVersion)
 	}
 	if st, ok, err := s.FolderState(ctx, "old", "INBOX"); !ok || err != nil || st.LastUID != 42 {

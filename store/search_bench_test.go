@@ -53,7 +53,7 @@ func buildBenchArchive(b *testing.B, path string, n int) *Store {
 		raw[i] = byte(rng.Uint32())
 	}
 
-	tx, err := s.DB().Begin()
+	tx, err := s.db.Begin()
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -125,7 +125,7 @@ func buildBenchArchive(b *testing.B, path string, n int) *Store {
 	if err := tx.Commit(); err != nil {
 		b.Fatal(err)
 	}
-	if _, err := s.DB().Exec(`ANALYZE; INSERT INTO search(search) VALUES ('optimize')`); err != nil {
+	if _, err := s.db.Exec(`ANALYZE; INSERT INTO search(search) VALUES ('optimize')`); err != nil {
 		b.Fatal(err)
 	}
 	return s

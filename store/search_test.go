@@ -98,7 +98,7 @@ func openSearchFixtures(t *testing.T) *Store {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { s.Close() })
-	insertSearchFixtures(t, s.DB(), searchFixtures)
+	insertSearchFixtures(t, s.db, searchFixtures)
 	return s
 }
 
@@ -265,7 +265,7 @@ func walkIDs(t *testing.T, s *Store, query string) []int64 {
 		t.Fatal(err)
 	}
 	stmt, args := idQuery(q, nil, 0, 0)
-	rows, err := s.DB().Query(stmt, args...)
+	rows, err := s.db.Query(stmt, args...)
 	if err != nil {
 		t.Fatalf("%s: %v", stmt, err)
 	}
@@ -319,7 +319,7 @@ func TestSearchPlan(t *testing.T) {
 
 func queryPlan(t *testing.T, s *Store, stmt string, args []any) string {
 	t.Helper()
-	rows, err := s.DB().Query(`EXPLAIN QUERY PLAN `+stmt, args...)
+	rows, err := s.db.Query(`EXPLAIN QUERY PLAN `+stmt, args...)
 	if err != nil {
 		t.Fatalf("%s: %v", stmt, err)
 	}

@@ -103,11 +103,6 @@ func (s *Store) Close() error {
 	return s.db.Close()
 }
 
-// DB gives packages of this module that keep their own tables in the archive
-// file (accounts, run history) access to it. Those tables are created through
-// migrations registered in this package so that one schema version covers the file.
-func (s *Store) DB() *sql.DB { return s.db }
-
 // sqliteHeader is the first 16 bytes of every SQLite 3 database file.
 const sqliteHeader = "SQLite format 3\x00"
 
