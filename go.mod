@@ -14,6 +14,8 @@ require github.com/emersion/go-imap/v2 v2.0.0-beta.8
 
 require github.com/knadh/go-pop3 v1.0.0
 
+require fyne.io/fyne/v2 v2.7.1
+
 require (
 	github.com/inconshreveable/mousetrap v1.1.0 // indirect
 	github.com/mitchellh/colorstring v0.0.0-20190213212951-d06e56a500db // indirect

@@ -56,6 +56,10 @@ type Account struct {
 	// Secret says where the password (Auth password) or the app's client
 	// secret (Auth entra) is: a keyring key or an environment variable.
 	Secret auth.SecretRef `json:"secret"`
+	// SecretExpires is the day ("YYYY-MM-DD") the app's client secret
+	// expires, as the Entra admin center shows it; empty: not known. The tray
+	// app warns ahead of it.
+	SecretExpires string `json:"secret_expires,omitempty"`
 
 	// Folders (IMAP) to archive: globs matched against the whole folder name,
 	// ignoring case, where * matches anything (also "/") and ? one
@@ -173,6 +177,11 @@ func (a Account) Validate() error {
 	for _, g := range append(append([]string{}, a.Folders...), a.Exclude...) {
 		if strings.TrimSpace(g) == "" {
 			return bad("folders", "an empty folder pattern was given: name folders like INBOX, \"Sent Items\" or Archive/*")
+		}
+	}
+	if a.SecretExpires != "" {
+		if _, err := time.Parse(time.DateOnly, a.SecretExpires); err != nil {
+			return bad("secret-expires", "the secret's expiry date %q is not a date written YYYY-MM-DD, such as 2027-05-31", a.SecretExpires)
 		}
 	}
 	if a.Every != 0 && time.Duration(a.Every) < MinEvery {

@@ -55,6 +55,8 @@ func TestAccountValidate(t *testing.T) {
 		{"daily seconds", func(a *Account) { a.Daily = "02:30:00" }, "daily"},
 		{"daily am", func(a *Account) { a.Daily = "2am" }, "daily"},
 		{"daily and every", func(a *Account) { a.Daily, a.Every = "02:30", Interval(time.Hour) }, "daily"},
+		{"secret expires", func(a *Account) { a.SecretExpires = "2027-05-31" }, ""},
+		{"secret expires not a date", func(a *Account) { a.SecretExpires = "31.05.2027" }, "secret-expires"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -110,7 +110,7 @@ func (a *app) printError(ctx context.Context, cmd *cobra.Command, err error, cod
 
 // newRootCommand builds the whole command tree for one run.
 func newRootCommand(a *app) *cobra.Command {
-	defaultDB, defaultErr := defaultDBPath(a.env.getenv)
+	defaultDB, defaultErr := store.DefaultPath(a.env.getenv)
 	defaultText := defaultDB
 	if defaultErr != nil {
 		defaultText = "(none on this system: " + defaultErr.Error() + ")"
@@ -178,7 +178,7 @@ func (a *app) dbPath() (string, error) {
 	if p := a.env.getenv("MAILKEEP_DB"); p != "" {
 		return p, nil
 	}
-	p, err := defaultDBPath(a.env.getenv)
+	p, err := store.DefaultPath(a.env.getenv)
 	if err != nil {
 		return "", fmt.Errorf("%w; pass the archive file with --db PATH or set MAILKEEP_DB", err)
 	}

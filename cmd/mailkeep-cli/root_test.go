@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/mailkeep/mailkeep/store"
 )
 
 // These cases need no working archive: they check what is decided before the
@@ -126,7 +128,7 @@ func TestHelpHasExamples(t *testing.T) {
 func TestDefaultArchiveInHelpAndErrors(t *testing.T) {
 	data := t.TempDir()
 	vars := map[string]string{"XDG_DATA_HOME": data, "HOME": data, "LOCALAPPDATA": data}
-	want, err := defaultDBPath(func(k string) string { return vars[k] })
+	want, err := store.DefaultPath(func(k string) string { return vars[k] })
 	if err != nil {
 		t.Fatal(err)
 	}

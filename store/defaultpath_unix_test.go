@@ -1,10 +1,10 @@
 //go:build unix && !darwin
 
-package main
+package store
 
 import "testing"
 
-func TestDefaultDBPathUnix(t *testing.T) {
+func TestDefaultPathUnix(t *testing.T) {
 	tests := []struct {
 		name    string
 		vars    map[string]string
@@ -18,9 +18,9 @@ func TestDefaultDBPathUnix(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := defaultDBPath(func(k string) string { return tt.vars[k] })
+			got, err := DefaultPath(func(k string) string { return tt.vars[k] })
 			if (err != nil) != tt.wantErr || got != tt.want {
-				t.Errorf("defaultDBPath = %q, %v; want %q, error %v", got, err, tt.want, tt.wantErr)
+				t.Errorf("DefaultPath = %q, %v; want %q, error %v", got, err, tt.want, tt.wantErr)
 			}
 		})
 	}
