@@ -59,6 +59,8 @@ type App struct {
 	jobs   sync.WaitGroup // the scheduler's Run, and checks in flight
 
 	main fyne.Window // nil until first shown
+
+	shell shell // the tray, notifications and quitting (tray.go)
 }
 
 // New opens (creating when needed) the archive and prepares the scheduler;
@@ -123,6 +125,7 @@ func (a *App) runOptions() archive.Options {
 		Pool:       a.pool,
 		TLSConfig:  a.cfg.TLSConfig,
 		HTTPClient: a.cfg.HTTPClient,
+		// TODO: Connections: a.fyne.Preferences().IntWithFallback(prefConnections, defaultConnections), once archive.Options has it.
 	}
 }
 
