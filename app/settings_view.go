@@ -73,19 +73,15 @@ func (a *App) showSettings() {
 	archiveNote := widget.NewLabel("A new location takes effect when Mailkeep starts again. The current file stays where it is: move it there yourself to keep its mail.")
 	archiveNote.Wrapping = fyne.TextWrapWord
 
+	// Reading whether Mailkeep starts at login is a file or registry look-up:
+	// quick enough for Fyne's goroutine. Changing it is done in the background.
 	autostart := widget.NewCheck("Start Mailkeep in the tray when I log in", nil)
-	autostart.Disable() // until we know
-	a.background(func(ctx context.Context) {
-		on, err := autostartEnabled(a.cfg.Getenv)
-		fyne.Do(func() {
-			if err != nil {
-				a.log.Warn("start at login", "err", err)
-			}
-			autostart.SetChecked(on)
-			autostart.OnChanged = func(on bool) { a.changeAutostart(win, autostart, on) }
-			autostart.Enable()
-		})
-	})
+	if on, err := autostartEnabled(a.cfg.Getenv); err != nil {
+		a.log.Warn("start at login", "err", err)
+	} else {
+		autostart.SetChecked(on)
+	}
+	autostart.OnChanged = func(on bool) { a.changeAutostart(win, autostart, on) }
 
 	every := widget.NewSelect(nil, func(words string) { prefs.SetString(prefDefaultEvery, everyOfWords(words)) })
 	for _, c := range everyChoices {
