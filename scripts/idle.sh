@@ -97,10 +97,12 @@ sample "tray only:"
 
 # The tray registered, and its menu says what Mailkeep set.
 items=$(bus_get org.kde.StatusNotifierWatcher /StatusNotifierWatcher org.kde.StatusNotifierWatcher RegisteredStatusNotifierItems)
-item=$(grep -o '"[^"]*StatusNotifierItem[^"]*"' <<<"$items" | head -1 | tr -d '"')
+# Items are listed as a bus name, or a bus name and an object path.
+item=$(grep -o 'string "[^"]*"' <<<"$items" | head -1 | sed 's/^string "\(.*\)"$/\1/' || true)
 [[ -n $item ]] || die "the tray did not register: RegisteredStatusNotifierItems = $items"
 svc=${item%%/*}
-obj=/${item#*/}
+obj=/StatusNotifierItem
+[[ $item == */* ]] && obj=/${item#*/}
 menu=$(bus_get "$svc" "$obj" org.kde.StatusNotifierItem Menu | grep -o '"/[^"]*"' | tr -d '"')
 labels=$(dbus-send --session --print-reply --dest="$svc" "$menu" com.canonical.dbusmenu.GetLayout int32:0 int32:-1 array:string: |
   grep -A1 '"label"' | sed -n 's/.*variant *string "\(.*\)"/\1/p' | paste -sd '|')
