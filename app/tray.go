@@ -91,7 +91,7 @@ func trayStatus(boxes []mailbox, paused bool) string {
 	case paused:
 		return "Archiving is paused"
 	}
-	return plural(len(boxes), "mailbox", "mailboxes") + " archived on schedule"
+	return plural(len(boxes), "mailbox", "mailboxes") + ", no problems"
 }
 
 // trayView is what the tray should show now.

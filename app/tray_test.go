@@ -50,7 +50,7 @@ func TestTrayStatus(t *testing.T) {
 		want   string
 	}{
 		{nil, false, "No mailbox set up yet"},
-		{[]mailbox{ok}, false, "1 mailbox archived on schedule"},
+		{[]mailbox{ok}, false, "1 mailbox, no problems"},
 		{[]mailbox{ok, ok}, true, "Archiving is paused"},
 		{[]mailbox{ok, running}, false, "Archiving 1 mailbox…"},
 		{[]mailbox{running, running}, true, "Archiving 2 mailboxes…"},
@@ -79,7 +79,7 @@ func TestTrayFollowsTheBoard(t *testing.T) {
 	if got := fa.iconName(); got != "tray-idle-dark-panel.png" {
 		t.Errorf("icon at start = %q, want idle", got)
 	}
-	wantMenu := []string{"Open Mailkeep", "1 mailbox archived on schedule", "---", "Run all now", "Pause archiving", "Settings…", "---", "Quit"}
+	wantMenu := []string{"Open Mailkeep", "1 mailbox, no problems", "---", "Run all now", "Pause archiving", "Settings…", "---", "Quit"}
 	if got := fa.labels(); !slices.Equal(got, wantMenu) {
 		t.Errorf("menu = %q, want %q", got, wantMenu)
 	}
