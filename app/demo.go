@@ -14,6 +14,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 	"github.com/dustin/go-humanize"
@@ -42,9 +43,15 @@ func (a *App) startDemo() {
 			return
 		}
 	}
+	a.openDemo()
+}
+
+// openDemo opens a new demo window and starts the demo run.
+func (a *App) openDemo() *demoWindow {
 	d := newDemoWindow(a, demo.PathBeside(a.store.Path()))
 	d.w.Show()
 	d.start()
+	return d
 }
 
 // demoWindow is the demo's window: first the run, then the search.
@@ -72,9 +79,23 @@ type demoWindow struct {
 	results *widget.List
 	hits    []store.Result // on Fyne's goroutine only
 
+	// paint is held while the engine's news is painted (onUI): Fyne runs
+	// those callbacks on its one goroutine, but its test driver runs them
+	// on the caller's, and the tests take paint to read the widgets.
+	paint sync.Mutex
+
 	mu     sync.Mutex
 	st     *store.Store // the demo archive, opened for searching after the run
 	closed bool
+}
+
+// onUI runs f on Fyne's goroutine, holding paint.
+func (d *demoWindow) onUI(f func()) {
+	fyne.Do(func() {
+		d.paint.Lock()
+		defer d.paint.Unlock()
+		f()
+	})
 }
 
 func newDemoWindow(a *App, path string) *demoWindow {
@@ -89,12 +110,13 @@ func newDemoWindow(a *App, path string) *demoWindow {
 	})
 
 	title := widget.NewLabelWithStyle("Demo mailbox – not your real archive", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	badge := canvas.NewRectangle(withAlpha(theme.Color(theme.ColorNameWarning), 0x40))
+	explain := widget.NewLabel("Mailkeep archives a made-up office mailbox (about 300 messages in five folders)\n" +
+		"from a mail server running inside Mailkeep. Your real archive and settings are not touched.")
+	file := widget.NewLabel("Demo archive: " + path)
+	file.Truncation = fyne.TextTruncateEllipsis
+	badge := canvas.NewRectangle(withAlpha(theme.Color(theme.ColorNameWarning), 0x38))
 	badge.CornerRadius = theme.InputRadiusSize()
-	explain := widget.NewLabel(fmt.Sprintf("Mailkeep is archiving a made-up office mailbox (about 300 messages in five folders) "+
-		"from a mail server running inside Mailkeep, into a separate file:\n%s\nYour real archive and your settings are not touched.", path))
-	explain.Wrapping = fyne.TextWrapWord
-	header := container.NewStack(badge, container.NewPadded(container.NewVBox(title, explain)))
+	header := container.NewStack(badge, container.NewVBox(title, explain, file))
 
 	d.status = widget.NewLabel("Starting the demo mail server…")
 	d.status.Wrapping = fyne.TextWrapWord
@@ -147,7 +169,7 @@ func (d *demoWindow) start() {
 	d.a.background(func(context.Context) {
 		began := time.Now()
 		rep, err := demo.Run(d.ctx, d.path, func(e archive.Event) {
-			fyne.Do(func() { d.event(e) })
+			d.onUI(func() { d.event(e) })
 		})
 		took := time.Since(began)
 		if err != nil {
@@ -155,12 +177,12 @@ func (d *demoWindow) start() {
 				return // the window or the App closed
 			}
 			d.a.log.Warn("the demo run failed", "err", err)
-			fyne.Do(func() { d.failed(err) })
+			d.onUI(func() { d.failed(err) })
 			return
 		}
 		st, err := store.Open(d.ctx, d.path)
 		if err != nil {
-			fyne.Do(func() { d.failed(err) })
+			d.onUI(func() { d.failed(err) })
 			return
 		}
 		d.mu.Lock()
@@ -173,10 +195,10 @@ func (d *demoWindow) start() {
 		d.mu.Unlock()
 		total, err := st.Count(d.ctx, "")
 		if err != nil {
-			fyne.Do(func() { d.failed(err) })
+			d.onUI(func() { d.failed(err) })
 			return
 		}
-		fyne.Do(func() { d.done(rep, total, took) })
+		d.onUI(func() { d.done(rep, total, took) })
 	})
 }
 
@@ -218,8 +240,9 @@ func (d *demoWindow) done(rep archive.RunReport, total int, took time.Duration) 
 	} else {
 		d.status.SetText(fmt.Sprintf("Done: nothing new since the last demo; the demo archive holds %s. Search them below.", countWord(total)))
 	}
-	d.counts.SetText(fmt.Sprintf("The demo archive holds %s.", countWord(total)))
+	d.counts.Hide()
 	d.search.Show()
+	d.w.Content().Refresh() // lay the search out now that it shows
 	d.runSearch()
 	d.w.Canvas().Focus(d.query)
 }
@@ -254,7 +277,7 @@ func (d *demoWindow) runSearch() {
 		if err == nil {
 			count, err = st.Count(d.ctx, q)
 		}
-		fyne.Do(func() {
+		d.onUI(func() {
 			if d.query.Text != q {
 				return // a newer search is on its way
 			}
@@ -301,7 +324,7 @@ func newDemoHitRow() fyne.CanvasObject {
 	subject.Truncation = fyne.TextTruncateEllipsis
 	meta := widget.NewRichText()
 	meta.Truncation = fyne.TextTruncateEllipsis
-	return container.NewVBox(subject, meta)
+	return container.New(layout.NewCustomPaddedVBoxLayout(0), subject, meta)
 }
 
 func setDemoHitRow(o fyne.CanvasObject, r store.Result) {

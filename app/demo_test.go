@@ -16,89 +16,54 @@ import (
 )
 
 // TestStartDemo opens the demo window, waits for the demo run to end, and
-// checks that the window lists what a suggested search finds in the demo
-// archive, while the real archive stays empty.
+// checks that the window lists what the suggested search, and then a typed
+// one, find in the demo archive, while the real archive stays empty.
 func TestStartDemo(t *testing.T) {
 	fa := test.NewApp()
 	defer fa.Quit()
-	dir := t.TempDir()
-	a, err := New(fa, Config{ArchivePath: filepath.Join(dir, "archive.mailkeep")})
+	a, err := New(fa, Config{ArchivePath: filepath.Join(t.TempDir(), "archive.mailkeep")})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer a.Close()
 
-	fyne.DoAndWait(a.startDemo)
-	w := demoWindowOf(t, fa)
+	var d *demoWindow
+	fyne.DoAndWait(func() { d = a.openDemo() })
+	if d.w.Title() != demoTitle || !strings.Contains(demoTitle, "not your real archive") {
+		t.Errorf("the demo window is called %q", d.w.Title())
+	}
+	if want := filepath.Join(filepath.Dir(a.store.Path()), demo.FileName); d.path != want {
+		t.Errorf("the demo archives into %s, want %s", d.path, want)
+	}
 
 	var status string
-	deadline := time.Now().Add(3 * time.Minute)
-	for !strings.HasPrefix(status, "Done") {
-		if time.Now().After(deadline) {
-			t.Fatalf("the demo did not finish; its status reads %q", status)
-		}
+	d.eventually(t, "the demo run ends", func() bool {
+		status = d.status.Text
 		if strings.HasPrefix(status, "The demo could not run") {
 			t.Fatalf("demo: %s", status)
 		}
-		time.Sleep(50 * time.Millisecond)
-		fyne.DoAndWait(func() { status = findLabel(w.Content(), "Done", "The demo could not run") })
-	}
+		return strings.HasPrefix(status, "Done")
+	})
 	messages := len(demo.Mailbox())
 	if !strings.Contains(status, countWord(messages)) {
 		t.Errorf("status %q does not say %d messages were archived", status, messages)
 	}
 
-	// The suggested search is filled in and its results listed.
-	want, err := demoSearch(demo.PathBeside(a.store.Path()), demo.SuggestedSearches()[0].Query)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(want) == 0 {
-		t.Fatalf("the first suggested search finds nothing in the demo archive")
-	}
-	var rows int
-	var query, found, firstSubject string
-	deadline = time.Now().Add(time.Minute)
-	for rows != len(want) || firstSubject != want[0].Subject {
-		if time.Now().After(deadline) {
-			t.Fatalf("the result list shows %d rows, the first %q; want %d, the first %q (search %q: %s)", rows, firstSubject, len(want), want[0].Subject, query, found)
-		}
-		time.Sleep(50 * time.Millisecond)
-		fyne.DoAndWait(func() {
-			list := find[*widget.List](w.Content())
-			rows = list.Length()
-			query = find[*widget.Entry](w.Content()).Text
-			found = findLabel(w.Content(), "found", "No message")
-			firstSubject = ""
-			if rows > 0 {
-				row := list.CreateItem()
-				list.UpdateItem(0, row)
-				firstSubject = find[*widget.Label](row).Text
-			}
-		})
-	}
-	if query != demo.SuggestedSearches()[0].Query {
-		t.Errorf("the search box holds %q, want the suggested %q", query, demo.SuggestedSearches()[0].Query)
-	}
+	// The suggested search is filled in and its results listed, newest first.
+	suggested := demo.SuggestedSearches()[0].Query
+	d.shows(t, suggested)
 
-	// Another search typed in.
-	fyne.DoAndWait(func() {
-		e := find[*widget.Entry](w.Content())
-		e.SetText("議事録")
-		e.OnSubmitted(e.Text)
+	// A search typed in and submitted.
+	d.read(func() {
+		d.query.SetText("議事録")
+		d.query.OnSubmitted(d.query.Text)
 	})
-	minutes, err := demoSearch(demo.PathBeside(a.store.Path()), "議事録")
-	if err != nil || len(minutes) == 0 {
-		t.Fatalf("the demo archive has no minutes (%v)", err)
-	}
-	deadline = time.Now().Add(time.Minute)
-	for rows != len(minutes) {
-		if time.Now().After(deadline) {
-			t.Fatalf("after searching 議事録 the list shows %d rows, want %d", rows, len(minutes))
+	d.shows(t, "議事録")
+	d.read(func() {
+		if !d.search.Visible() || d.query.Text != "議事録" {
+			t.Errorf("search shown %v, query %q", d.search.Visible(), d.query.Text)
 		}
-		time.Sleep(50 * time.Millisecond)
-		fyne.DoAndWait(func() { rows = find[*widget.List](w.Content()).Length() })
-	}
+	})
 
 	// The real archive is untouched.
 	ctx := context.Background()
@@ -109,7 +74,7 @@ func TestStartDemo(t *testing.T) {
 		t.Errorf("the real archive has accounts %v (%v), want none", accts, err)
 	}
 
-	// A second start brings the same window forward.
+	// Starting the demo again brings the same window forward.
 	fyne.DoAndWait(a.startDemo)
 	n := 0
 	for _, w := range fa.Driver().AllWindows() {
@@ -118,67 +83,69 @@ func TestStartDemo(t *testing.T) {
 		}
 	}
 	if n != 1 {
-		t.Errorf("%d demo windows after starting the demo twice, want 1", n)
+		t.Errorf("%d demo windows after starting the demo again, want 1", n)
 	}
-	fyne.DoAndWait(w.Close)
+	fyne.DoAndWait(d.w.Close)
 }
 
-// demoWindowOf is the open demo window.
-func demoWindowOf(t *testing.T, fa fyne.App) fyne.Window {
+// read runs f with the window's paint lock, as Fyne's goroutine would.
+func (d *demoWindow) read(f func()) {
+	d.paint.Lock()
+	defer d.paint.Unlock()
+	f()
+}
+
+// eventually waits until cond holds (checked with the paint lock).
+func (d *demoWindow) eventually(t *testing.T, what string, cond func() bool) {
 	t.Helper()
-	for _, w := range fa.Driver().AllWindows() {
-		if w.Title() == demoTitle {
-			return w
+	deadline := time.Now().Add(3 * time.Minute) // generous: a busy machine, -race
+	for {
+		var ok bool
+		d.read(func() { ok = cond() })
+		if ok {
+			return
 		}
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting until %s", what)
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
-	t.Fatalf("no window is called %q", demoTitle)
-	return nil
 }
 
-// demoSearch is what the store finds for query in the demo archive at path.
-func demoSearch(path, query string) ([]store.Result, error) {
-	s, err := store.Open(context.Background(), path)
+// shows waits until the result list shows what query finds in the demo
+// archive: as many rows, in the same order, the subject and the sender in
+// each row.
+func (d *demoWindow) shows(t *testing.T, query string) {
+	t.Helper()
+	s, err := store.Open(context.Background(), d.path)
 	if err != nil {
-		return nil, err
+		t.Fatal(err)
 	}
-	defer s.Close()
-	return s.Search(context.Background(), query, store.SearchOptions{Limit: demoResults})
-}
-
-// find is the first object of type T in the containers under o, visible or
-// not (widgets' insides are not searched).
-func find[T fyne.CanvasObject](o fyne.CanvasObject) T {
-	var zero T
-	if t, ok := o.(T); ok {
-		return t
+	want, err := s.Search(context.Background(), query, store.SearchOptions{Limit: demoResults})
+	s.Close()
+	if err != nil || len(want) == 0 {
+		t.Fatalf("search %s in the demo archive: %d results (%v); want some", query, len(want), err)
 	}
-	if c, ok := o.(*fyne.Container); ok {
-		for _, k := range c.Objects {
-			if t := find[T](k); any(t) != any(zero) {
-				return t
-			}
+	var rows []string
+	d.eventually(t, "the list shows what "+query+" finds", func() bool {
+		if d.query.Text != query || d.results.Length() != len(want) || !strings.HasPrefix(d.found.Text, countWord(len(want))+" found") {
+			return false
+		}
+		rows = rows[:0]
+		row := d.results.CreateItem()
+		for i := range want {
+			d.results.UpdateItem(i, row)
+			box := row.(*fyne.Container)
+			rows = append(rows, box.Objects[0].(*widget.Label).Text+" | "+box.Objects[1].(*widget.RichText).String())
+		}
+		return true
+	})
+	for i, r := range want {
+		if !strings.HasPrefix(rows[i], r.Subject+" | ") || !strings.Contains(rows[i], senderName(r.From)) {
+			t.Errorf("search %s: row %d reads %q, want the subject %q and sender %q", query, i, rows[i], r.Subject, senderName(r.From))
+		}
+		if i > 0 && r.Date.After(want[i-1].Date) {
+			t.Errorf("search %s: result %d is newer than the one before it", query, i)
 		}
 	}
-	return zero
-}
-
-// findLabel is the text of the first label in the containers under o that
-// contains one of texts; "" if none does.
-func findLabel(o fyne.CanvasObject, texts ...string) string {
-	if l, ok := o.(*widget.Label); ok {
-		for _, p := range texts {
-			if strings.Contains(l.Text, p) {
-				return l.Text
-			}
-		}
-		return ""
-	}
-	if c, ok := o.(*fyne.Container); ok {
-		for _, k := range c.Objects {
-			if s := findLabel(k, texts...); s != "" {
-				return s
-			}
-		}
-	}
-	return ""
 }
