@@ -78,6 +78,7 @@ type demoWindow struct {
 	found   *widget.Label
 	results *widget.List
 	hits    []store.Result // on Fyne's goroutine only
+	asked   int            // searches started; only the latest one's results show
 
 	// paint is held while the engine's news is painted (onUI): Fyne runs
 	// those callbacks on its one goroutine, but its test driver runs them
@@ -154,8 +155,8 @@ func newDemoWindow(a *App, path string) *demoWindow {
 			}
 		},
 	)
-	bar := container.NewBorder(nil, nil, nil, container.NewHBox(suggest, button), d.query)
-	d.search = container.NewBorder(container.NewVBox(widget.NewSeparator(), bar, d.found), nil, nil, nil, d.results)
+	searchBar := container.NewBorder(nil, nil, nil, container.NewHBox(suggest, button), d.query)
+	d.search = container.NewBorder(container.NewVBox(widget.NewSeparator(), searchBar, d.found), nil, nil, nil, d.results)
 	d.search.Hide()
 
 	top := container.NewVBox(header, d.status, d.bar, d.counts)
@@ -227,8 +228,8 @@ func (d *demoWindow) event(e archive.Event) {
 		count += p.Done
 		bytes += p.Bytes
 	}
-	d.counts.SetText(fmt.Sprintf("%s of this folder · %s archived so far (%s)",
-		fmt.Sprintf("%d of %d", e.Done, e.Total), countWord(count), humanize.Bytes(uint64(bytes))))
+	d.counts.SetText(fmt.Sprintf("%d of %d in this folder · %s archived so far (%s)",
+		e.Done, e.Total, countWord(count), humanize.Bytes(uint64(bytes))))
 }
 
 // done shows the run's result and the search (on Fyne's goroutine).
@@ -265,6 +266,8 @@ func (d *demoWindow) failed(err error) {
 // goroutine); the results replace the list when they arrive.
 func (d *demoWindow) runSearch() {
 	q := d.query.Text
+	d.asked++
+	n := d.asked
 	d.a.background(func(context.Context) {
 		d.mu.Lock()
 		st := d.st
@@ -278,7 +281,7 @@ func (d *demoWindow) runSearch() {
 			count, err = st.Count(d.ctx, q)
 		}
 		d.onUI(func() {
-			if d.query.Text != q {
+			if n != d.asked {
 				return // a newer search is on its way
 			}
 			var qe *store.QueryError
@@ -298,7 +301,13 @@ func (d *demoWindow) runSearch() {
 				if count > len(hits) {
 					shown = fmt.Sprintf(", the newest %d shown", len(hits))
 				}
-				d.found.SetText(fmt.Sprintf("%s found%s, newest first.", countWord(count), shown))
+				text := fmt.Sprintf("%s found%s, newest first.", countWord(count), shown)
+				for _, s := range demo.SuggestedSearches() {
+					if s.Query == q {
+						text = fmt.Sprintf("%s found%s, newest first: %s.", countWord(count), shown, s.Finds)
+					}
+				}
+				d.found.SetText(text)
 			}
 			d.results.UnselectAll()
 			d.results.Refresh() // makes the list's scroller on the first search

@@ -67,7 +67,7 @@ func Start(ctx context.Context) (*Server, error) {
 	var lc net.ListenConfig
 	ln, err := lc.Listen(ctx, "tcp", net.JoinHostPort(host, "0"))
 	if err != nil {
-		return nil, fmt.Errorf("start the demo mailbox: cannot listen on %s: %w", host, err)
+		return nil, fmt.Errorf("cannot start the demo mailbox: listening on %s failed (%w); the demo needs the loopback network, which a firewall or sandbox may block", host, err)
 	}
 	s := &Server{
 		addr:     ln.Addr().(*net.TCPAddr),
