@@ -78,7 +78,9 @@ func (v *mailboxesView) repaint() {
 	for i, m := range boxes {
 		names[i] = m.Account.Name
 	}
+	ended := false // a run ended, or mailboxes came or went: the counts change
 	if !slices.Equal(names, v.order) {
+		ended = len(v.order) > 0
 		cards := map[string]*mailboxCard{}
 		objects := make([]fyne.CanvasObject, 0, len(names))
 		for _, name := range names {
@@ -99,7 +101,6 @@ func (v *mailboxesView) repaint() {
 	v.runAll.Refresh()
 
 	now := v.a.cfg.Now()
-	ended := false
 	running := map[string]bool{}
 	for _, m := range boxes {
 		name := m.Account.Name
