@@ -23,6 +23,7 @@ type folderPicker struct {
 	checks  []*widget.Check // one per folder, in the server's order
 	newToo  *widget.Check   // also archive folders created later
 	cancel  context.CancelFunc
+	closed  bool
 }
 
 // roleWords say what a special folder is for, next to its name.
@@ -63,7 +64,7 @@ func (v *mailboxesView) pickFolders(name string) {
 				return // closed meanwhile
 			}
 			if err != nil {
-				msg := widget.NewLabel("Mailkeep could not get the list of folders: " + err.Error())
+				msg := widget.NewLabel("Mailkeep could not get the list of folders: " + problemLine(err))
 				msg.Wrapping = fyne.TextWrapWord
 				msg.Importance = widget.DangerImportance
 				p.body.Objects = []fyne.CanvasObject{msg}
@@ -103,6 +104,7 @@ func (p *folderPicker) fill(folders []archive.FolderInfo, newToo bool) {
 }
 
 func (p *folderPicker) close() {
+	p.closed = true
 	p.cancel()
 	p.dialog.Hide()
 }

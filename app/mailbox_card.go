@@ -6,6 +6,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -19,11 +20,12 @@ type mailboxCard struct {
 	name string
 	card *widget.Card
 
-	attention *widget.Icon  // shown when the last run failed
-	last      *widget.Label // "Last run: today at 14:02, finished: 120 messages (3.4 MB)"
-	next      *widget.Label // "Next run: today at 15:02 (every hour)" or "Paused"
-	total     *widget.Label // "In the archive: 1,234 messages (56 MB)"
-	problem   *widget.Label // the last error in one line, with what to do
+	attention *widget.Icon    // shown when the last run failed
+	last      *widget.Label   // "Last run: today at 14:02, finished: 120 messages (3.4 MB)"
+	next      *widget.Label   // "Next run: today at 15:02 (every hour)" or "Paused"
+	total     *widget.Label   // "In the archive: 1,234 messages (56 MB)"
+	problem   *widget.Label   // the last error in one line, with what to do
+	trouble   *fyne.Container // attention and problem
 	progress  *progressView
 
 	runNow, pause, history, folders, edit, remove *widget.Button
@@ -39,7 +41,7 @@ type cardActions struct {
 func newMailboxCard(name string, do cardActions) *mailboxCard {
 	c := &mailboxCard{
 		name:      name,
-		attention: widget.NewIcon(theme.WarningIcon()),
+		attention: widget.NewIcon(theme.NewWarningThemedResource(theme.WarningIcon())),
 		last:      widget.NewLabel(""),
 		next:      widget.NewLabel(""),
 		total:     widget.NewLabel(""),
@@ -65,10 +67,11 @@ func newMailboxCard(name string, do cardActions) *mailboxCard {
 		b.Importance = widget.LowImportance
 	}
 
-	lines := container.NewVBox(c.last, c.next, c.total)
-	problem := container.NewBorder(nil, nil, container.NewVBox(c.attention), nil, c.problem)
+	lines := container.New(layout.NewCustomPaddedVBoxLayout(-2*theme.Padding()), c.last, c.next, c.total)
+	c.trouble = container.NewBorder(nil, nil, container.NewVBox(c.attention), nil, c.problem)
+	c.trouble.Hide()
 	buttons := container.NewHBox(c.runNow, c.pause, c.history, c.folders, c.edit, c.remove)
-	c.card = widget.NewCard(name, "", container.NewVBox(lines, problem, c.progress.box, c.progress.finished, buttons))
+	c.card = widget.NewCard(name, "", container.NewVBox(lines, c.trouble, c.progress.box, c.progress.finished, buttons))
 	return c
 }
 
@@ -87,7 +90,7 @@ func (c *mailboxCard) show(m mailbox, archived store.AccountCount, now time.Time
 		c.next.SetText("Paused: not archived on its schedule until you press Resume.")
 		c.next.Importance = widget.WarningImportance
 	case m.Running:
-		c.next.SetText("Archiving now…")
+		c.next.SetText("Archiving now; then " + scheduleText(acct) + ".")
 		c.next.Importance = widget.MediumImportance
 	case m.Next.IsZero():
 		c.next.SetText("Next run: " + scheduleText(acct) + ".")
@@ -104,12 +107,16 @@ func (c *mailboxCard) show(m mailbox, archived store.AccountCount, now time.Time
 	c.total.SetText("In the archive: " + messagesText(archived.Messages, archived.Bytes) + ".")
 
 	if m.Problem != "" && !m.Running {
+		c.card.SetTitle(c.name + " — needs attention")
 		c.problem.SetText(oneLine(m.Problem))
 		c.problem.Show()
 		c.attention.Show()
+		c.trouble.Show()
 	} else {
+		c.card.SetTitle(c.name)
 		c.problem.Hide()
 		c.attention.Hide()
+		c.trouble.Hide()
 	}
 	c.progress.show(m)
 

@@ -21,6 +21,7 @@ type mailboxesView struct {
 	w fyne.Window
 
 	content fyne.CanvasObject
+	top     *fyne.Container // the title and the buttons for all mailboxes
 	list    *fyne.Container // the cards, by name
 	empty   *widget.Label
 	addBox  *widget.Button
@@ -50,8 +51,8 @@ func newMailboxesView(a *App, w fyne.Window) *mailboxesView {
 	v.empty.Hide()
 	v.list = container.NewVBox()
 	title := widget.NewLabelWithStyle("Mailboxes", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	top := container.NewBorder(nil, nil, title, container.NewHBox(v.runAll, v.addBox))
-	v.content = container.NewBorder(top, nil, nil, nil, container.NewVScroll(container.NewVBox(v.empty, v.list)))
+	v.top = container.NewBorder(nil, nil, title, container.NewHBox(v.runAll, v.addBox))
+	v.content = container.NewBorder(v.top, nil, nil, nil, container.NewVScroll(container.NewVBox(v.empty, v.list)))
 
 	a.board.subscribe(func() { v.ui(v.repaint) })
 	v.paint.Lock()
@@ -59,6 +60,14 @@ func newMailboxesView(a *App, w fyne.Window) *mailboxesView {
 	v.paint.Unlock()
 	v.loadCounts()
 	return v
+}
+
+// place makes the view the window's content.
+func (v *mailboxesView) place(size fyne.Size) {
+	v.paint.Lock()
+	defer v.paint.Unlock()
+	v.w.SetContent(v.content)
+	v.w.Resize(size)
 }
 
 // ui runs f on Fyne's goroutine, one repaint at a time.
@@ -95,10 +104,14 @@ func (v *mailboxesView) repaint() {
 		v.list.Objects = objects
 		v.list.Refresh()
 	}
-	v.empty.Hidden = len(boxes) > 0
-	v.empty.Refresh()
-	v.runAll.Hidden = len(boxes) == 0
-	v.runAll.Refresh()
+	if len(boxes) > 0 {
+		v.empty.Hide()
+		v.runAll.Show()
+	} else {
+		v.empty.Show()
+		v.runAll.Hide()
+	}
+	v.top.Refresh()
 
 	now := v.a.cfg.Now()
 	running := map[string]bool{}

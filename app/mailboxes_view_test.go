@@ -128,6 +128,9 @@ func TestMailboxesShowTheirStatusInPlainWords(t *testing.T) {
 			if shown := c.problem.Visible() && c.attention.Visible(); shown != (tc.problem != "") || (shown && c.problem.Text != tc.problem) {
 				t.Errorf("%s: problem shown %v %q, want %q", tc.name, shown, c.problem.Text, tc.problem)
 			}
+			if marked := strings.HasSuffix(c.card.Title, " — needs attention"); marked != (tc.problem != "") {
+				t.Errorf("%s: title %q", tc.name, c.card.Title)
+			}
 			if c.runNow.Disabled() == tc.runNowEnabled {
 				t.Errorf("%s: Run now enabled = %v", tc.name, !c.runNow.Disabled())
 			}

@@ -10,9 +10,7 @@ import (
 func (a *App) showMain() {
 	if a.main == nil {
 		w := a.fyne.NewWindow("Mailkeep")
-		v := newMailboxesView(a, w)
-		w.SetContent(v.content)
-		w.Resize(fyne.NewSize(780, 600))
+		newMailboxesView(a, w).place(fyne.NewSize(780, 600))
 		w.SetCloseIntercept(a.closeMain)
 		a.main = w
 	}

@@ -63,8 +63,7 @@ func newBoxesFixture(t *testing.T, opt boxesOptions) *boxesFixture {
 	f.a = a
 	f.w = test.NewTempWindow(t, nil)
 	f.v = newMailboxesView(a, f.w)
-	f.w.SetContent(f.v.content)
-	f.w.Resize(fyne.NewSize(780, 600))
+	f.v.place(fyne.NewSize(780, 600))
 	return f
 }
 

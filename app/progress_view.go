@@ -5,6 +5,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/widget"
 	"github.com/dustin/go-humanize"
 
@@ -38,7 +39,7 @@ func newProgressView() *progressView {
 	p.spinner.Hide()
 	p.finished.Importance = widget.SuccessImportance
 	p.finished.Hide()
-	p.box = container.NewVBox(p.step, container.NewStack(p.bar, p.spinner), p.sofar)
+	p.box = container.New(layout.NewCustomPaddedVBoxLayout(0), p.step, container.NewStack(p.bar, p.spinner), p.sofar)
 	p.box.Hide()
 	return p
 }

@@ -2,6 +2,7 @@ package archive
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/emersion/go-imap/v2"
@@ -25,7 +26,8 @@ type FolderInfo struct {
 // mailbox that can hold messages, in the server's order. A POP3 account has
 // only its inbox, which is listed without connecting. Failures are what Run
 // returns for the same cause: a refused sign-in is a *CredentialError with
-// the doctor's advice; an unreachable server a *GaveUpError after one attempt.
+// the doctor's advice; an unreachable server is explained as the doctor
+// explains it, wrapping the network's error.
 func Folders(ctx context.Context, acct Account, opt Options) ([]FolderInfo, error) {
 	if err := acct.Validate(); err != nil {
 		return nil, err
@@ -41,7 +43,7 @@ func Folders(ctx context.Context, acct Account, opt Options) ([]FolderInfo, erro
 	c, err := DialIMAP(ctx, acct.Address(), acct.Security, opt.TLSConfig)
 	if err != nil {
 		advice := auth.ExplainConnectError(err, acct.Host)
-		return nil, &GaveUpError{Account: acct.Name, Attempts: 1, Advice: &advice, Err: err}
+		return nil, fmt.Errorf("%s (%w)", advice.String(), err)
 	}
 	defer c.Close()
 	if err := r.signIn(ctx, c.Authenticate); err != nil {

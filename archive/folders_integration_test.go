@@ -6,6 +6,7 @@ import (
 	"errors"
 	"net"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/mailkeep/mailkeep/archive"
@@ -82,9 +83,9 @@ func TestFoldersListsTheServersFolders(t *testing.T) {
 		acct := base
 		acct.Port, _ = strconv.Atoi(free)
 		_, err = archive.Folders(ctx, acct, opt)
-		var ge *archive.GaveUpError
-		if !errors.As(err, &ge) || ge.Advice == nil {
-			t.Fatalf("got %v, want a *GaveUpError with advice", err)
+		advice := auth.ExplainConnectError(errors.Unwrap(err), host)
+		if err == nil || advice.Fix == "" || !strings.HasPrefix(err.Error(), advice.String()) {
+			t.Fatalf("got %v, want the doctor's advice %q", err, advice.String())
 		}
 	})
 	t.Run("POP3 has its inbox", func(t *testing.T) {
