@@ -4,6 +4,7 @@ import (
 	"context"
 	"slices"
 	"sync"
+	"sync/atomic"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -30,11 +31,14 @@ type mailboxesView struct {
 	// paint serialises the view's repaints. On the desktop fyne.Do runs
 	// everything on Fyne's goroutine; fyne/test runs it at once on the
 	// caller's, so the view orders its own.
-	paint   sync.Mutex
-	cards   map[string]*mailboxCard
-	order   []string
-	counts  map[string]store.AccountCount // messages in the archive, by account
-	running map[string]bool               // as last painted
+	paint  sync.Mutex
+	cards  map[string]*mailboxCard
+	order  []string
+	counts map[string]store.AccountCount // messages in the archive, by account
+	// countsAsked numbers the readings of counts; countsShown is the one shown.
+	countsAsked atomic.Uint64
+	countsShown uint64
+	running     map[string]bool // as last painted
 
 	// The dialogs opened last (tests look at them).
 	history  *historyView
@@ -130,7 +134,9 @@ func (v *mailboxesView) repaint() {
 }
 
 // loadCounts reads how much each mailbox has in the archive, then repaints.
+// Of several readings in flight, the one asked for last wins.
 func (v *mailboxesView) loadCounts() {
+	asked := v.countsAsked.Add(1)
 	v.a.background(func(ctx context.Context) {
 		counts, err := v.a.store.AccountCounts(ctx)
 		if err != nil {
@@ -138,6 +144,10 @@ func (v *mailboxesView) loadCounts() {
 			return
 		}
 		v.ui(func() {
+			if asked < v.countsShown {
+				return // an older reading, come late
+			}
+			v.countsShown = asked
 			v.counts = counts
 			v.repaint()
 		})

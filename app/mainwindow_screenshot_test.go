@@ -1,6 +1,7 @@
 package app
 
 import (
+	"encoding/json"
 	"image/png"
 	"os"
 	"path/filepath"
@@ -26,8 +27,13 @@ func TestMainWindowRendersWithProgress(t *testing.T) {
 	office := seedAccount("office")
 	office.User, office.Host, office.Every = "office@contoso.com", "outlook.office365.com", archive.Interval(time.Hour)
 	f.save(office)
+	seedRun(t, s, store.RunRecord{Account: "office", Started: now.Add(-26 * time.Hour), Ended: now.Add(-26*time.Hour + 3*time.Second),
+		Outcome: store.OutcomeFailed, Error: "account \"office\": gave up after 5 attempts: The mail server did not answer. Check the internet connection."})
+	details, _ := json.Marshal(runDetailsJSON{Attempts: 1, New: 1200, Folders: []archive.FolderReport{
+		{Folder: "INBOX", Messages: 900, New: 880, Bytes: 60 << 20}, {Folder: "Sent Items", Messages: 340, New: 320, Bytes: 26 << 20},
+		{Folder: "Junk"}}})
 	seedRun(t, s, store.RunRecord{Account: "office", Started: now.Add(-65 * time.Minute), Ended: now.Add(-64 * time.Minute),
-		Outcome: store.OutcomeOK, Messages: 1240, Bytes: 86 << 20})
+		Outcome: store.OutcomeOK, Messages: 1240, Bytes: 86 << 20, Details: details})
 
 	sales := seedAccount("sales")
 	sales.User, sales.Host, sales.Daily = "sales@contoso.com", "outlook.office365.com", "02:30"
@@ -50,25 +56,26 @@ func TestMainWindowRendersWithProgress(t *testing.T) {
 	f.a.board.event(archive.Event{Kind: archive.EventFolder, Account: "office", Folder: "INBOX", Total: 820})
 	f.a.board.event(archive.Event{Kind: archive.EventProgress, Account: "office", Folder: "INBOX", Done: 300, Total: 820, Bytes: 19 << 20})
 
-	var shot []byte
-	f.onUI(func() {
-		f.w.Resize(fyne.NewSize(780, 1000))
-		img := f.w.Canvas().Capture()
-		dir := os.Getenv("MAILKEEP_SCREENSHOTS")
-		if dir == "" {
-			dir = t.TempDir()
-		}
-		path := filepath.Join(dir, "main-window-progress.png")
+	dir := os.Getenv("MAILKEEP_SCREENSHOTS")
+	if dir == "" {
+		dir = t.TempDir()
+	}
+	capture := func(name string) {
+		t.Helper()
+		path := filepath.Join(dir, name)
 		out, err := os.Create(path)
 		if err != nil {
 			t.Fatal(err)
 		}
 		defer out.Close()
-		if err := png.Encode(out, img); err != nil {
+		if err := png.Encode(out, f.w.Canvas().Capture()); err != nil {
 			t.Fatal(err)
 		}
-		t.Logf("main window: %s", path)
-		shot = []byte(path)
+		t.Logf("%s", path)
+	}
+	f.onUI(func() {
+		f.w.Resize(fyne.NewSize(780, 1000))
+		capture("main-window-progress.png")
 		c := f.v.cards["office"]
 		if !c.progress.box.Visible() || c.progress.step.Text != "Archiving “INBOX”: 300 of 820 messages" {
 			t.Errorf("progress: %q", c.progress.step.Text)
@@ -77,7 +84,12 @@ func TestMainWindowRendersWithProgress(t *testing.T) {
 			t.Errorf("so far: %q, want %q", c.progress.sofar.Text, want)
 		}
 	})
-	if len(shot) == 0 {
-		t.Fatal("no picture")
-	}
+
+	// The dialogs, over a window of the usual size.
+	f.onUI(func() { f.w.Resize(fyne.NewSize(780, 600)) })
+	f.tap(f.card("old-shop").remove)
+	f.onUI(func() { capture("remove-dialog.png"); f.v.removing.dialog.Hide() })
+	f.tap(f.card("office").history)
+	f.eventually("the history is shown", func() bool { return f.v.history != nil })
+	f.onUI(func() { capture("history.png") })
 }
