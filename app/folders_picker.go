@@ -3,6 +3,8 @@ package app
 import (
 	"context"
 	"fmt"
+	"slices"
+	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -10,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/mailkeep/mailkeep/archive"
+	"github.com/mailkeep/mailkeep/store"
 )
 
 // folderPicker lets a person choose which folders of a mailbox are archived,
@@ -79,6 +82,16 @@ func (v *mailboxesView) pickFolders(name string) {
 // fill shows a checkbox for each folder, ticked when the mailbox's settings
 // archive it now.
 func (p *folderPicker) fill(folders []archive.FolderInfo, newToo bool) {
+	folders = slices.Clone(folders)
+	slices.SortStableFunc(folders, func(a, b archive.FolderInfo) int {
+		if ai, bi := strings.EqualFold(a.Name, "INBOX"), strings.EqualFold(b.Name, "INBOX"); ai != bi {
+			if ai {
+				return -1
+			}
+			return 1
+		}
+		return strings.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name))
+	})
 	p.folders = folders
 	intro := widget.NewLabel("Tick the folders Mailkeep archives. Untick a folder to leave it out; " +
 		"what is already in the archive stays.")
@@ -89,6 +102,9 @@ func (p *folderPicker) fill(folders []archive.FolderInfo, newToo bool) {
 		label := f.Name
 		if w := roleWords[f.Role]; w != "" {
 			label = fmt.Sprintf("%s (%s)", f.Name, w)
+		}
+		if slices.ContainsFunc(archive.DefaultExclude, func(g string) bool { return store.MatchName(g, f.Name) }) {
+			label = fmt.Sprintf("%s (Microsoft 365 keeps copies of attachments here, not mail)", f.Name)
 		}
 		c := widget.NewCheck(label, nil)
 		c.SetChecked(f.Included)

@@ -55,9 +55,12 @@ func TestFolderPickerAgainstDovecot(t *testing.T) {
 	f.eventually("the folders are listed", func() bool { return len(p.checks) > 0 })
 
 	ticks := map[string]bool{}
+	var order []string
 	f.onUI(func() {
-		for _, c := range p.checks {
-			ticks[c.Text] = c.Checked
+		f.capture("folder-picker.png")
+		for i, c := range p.checks {
+			ticks[p.folders[i].Name] = c.Checked
+			order = append(order, p.folders[i].Name)
 		}
 		if !p.newToo.Checked {
 			t.Error("an account without a folder list should offer new folders too")
@@ -70,13 +73,16 @@ func TestFolderPickerAgainstDovecot(t *testing.T) {
 			t.Errorf("%s: listed %v, ticked %v; want ticked %v (all: %v)", name, ok, got, ticked, ticks)
 		}
 	}
+	if got := strings.Join(order, ","); got != "INBOX,Files,Junk,Projects/2026,Sent Items" {
+		t.Errorf("folders in the order %s, want the inbox first, then by name", got)
+	}
 	if len(ticks) != len(want) {
 		t.Errorf("listed %v, want %v", ticks, want)
 	}
 
 	f.onUI(func() {
-		for _, c := range p.checks {
-			if c.Text == "Junk" {
+		for i, c := range p.checks {
+			if p.folders[i].Name == "Junk" {
 				c.SetChecked(false)
 			}
 		}

@@ -4,7 +4,9 @@ import (
 	"context"
 	"crypto/tls"
 	"fmt"
+	"image/png"
 	"net"
+	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -178,4 +180,25 @@ func (f *boxesFixture) counts() map[string]store.AccountCount {
 		f.t.Fatal(err)
 	}
 	return c
+}
+
+// capture saves the window as a PNG named name in the folder
+// MAILKEEP_SCREENSHOTS, or the test's temporary folder, to be looked at.
+// Call it on Fyne's goroutine (onUI).
+func (f *boxesFixture) capture(name string) {
+	f.t.Helper()
+	dir := os.Getenv("MAILKEEP_SCREENSHOTS")
+	if dir == "" {
+		dir = f.t.TempDir()
+	}
+	path := filepath.Join(dir, name)
+	out, err := os.Create(path)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	defer out.Close()
+	if err := png.Encode(out, f.w.Canvas().Capture()); err != nil {
+		f.t.Fatal(err)
+	}
+	f.t.Logf("%s", path)
 }

@@ -2,9 +2,6 @@ package app
 
 import (
 	"encoding/json"
-	"image/png"
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -56,26 +53,9 @@ func TestMainWindowRendersWithProgress(t *testing.T) {
 	f.a.board.event(archive.Event{Kind: archive.EventFolder, Account: "office", Folder: "INBOX", Total: 820})
 	f.a.board.event(archive.Event{Kind: archive.EventProgress, Account: "office", Folder: "INBOX", Done: 300, Total: 820, Bytes: 19 << 20})
 
-	dir := os.Getenv("MAILKEEP_SCREENSHOTS")
-	if dir == "" {
-		dir = t.TempDir()
-	}
-	capture := func(name string) {
-		t.Helper()
-		path := filepath.Join(dir, name)
-		out, err := os.Create(path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer out.Close()
-		if err := png.Encode(out, f.w.Canvas().Capture()); err != nil {
-			t.Fatal(err)
-		}
-		t.Logf("%s", path)
-	}
 	f.onUI(func() {
 		f.w.Resize(fyne.NewSize(780, 1000))
-		capture("main-window-progress.png")
+		f.capture("main-window-progress.png")
 		c := f.v.cards["office"]
 		if !c.progress.box.Visible() || c.progress.step.Text != "Archiving “INBOX”: 300 of 820 messages" {
 			t.Errorf("progress: %q", c.progress.step.Text)
@@ -88,8 +68,8 @@ func TestMainWindowRendersWithProgress(t *testing.T) {
 	// The dialogs, over a window of the usual size.
 	f.onUI(func() { f.w.Resize(fyne.NewSize(780, 600)) })
 	f.tap(f.card("old-shop").remove)
-	f.onUI(func() { capture("remove-dialog.png"); f.v.removing.dialog.Hide() })
+	f.onUI(func() { f.capture("remove-dialog.png"); f.v.removing.dialog.Hide() })
 	f.tap(f.card("office").history)
 	f.eventually("the history is shown", func() bool { return f.v.history != nil })
-	f.onUI(func() { capture("history.png") })
+	f.onUI(func() { f.capture("history.png") })
 }
