@@ -23,6 +23,7 @@ const checksAtOnce = 3
 // Exchange administrator runs.
 type doctorView struct {
 	a          *App
+	ui         func(func()) // fyne.Do, or the tests' stand-in
 	root       *fyne.Container
 	heading    *widget.Label
 	summary    *widget.Label
@@ -58,8 +59,8 @@ type stepRow struct {
 	failed  bool
 }
 
-func newDoctorView(a *App) *doctorView {
-	v := &doctorView{a: a}
+func newDoctorView(a *App, ui func(func())) *doctorView {
+	v := &doctorView{a: a, ui: ui}
 	v.heading = widget.NewLabelWithStyle("Test", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	v.summary = widget.NewLabel("")
 	v.summary.Wrapping = fyne.TextWrapWord
@@ -244,13 +245,13 @@ func (v *doctorView) start(d setupDraft, powerShell string, done func()) {
 				if ctx.Err() != nil {
 					return
 				}
-				fyne.Do(func() {
+				v.ui(func() {
 					if v.run == run {
 						c.start()
 					}
 				})
 				advice := archive.Check(ctx, d.checkAccount(c.acct, cfg))
-				fyne.Do(func() {
+				v.ui(func() {
 					if v.run == run {
 						c.show(advice)
 					}
@@ -258,7 +259,7 @@ func (v *doctorView) start(d setupDraft, powerShell string, done func()) {
 			})
 		}
 		wg.Wait()
-		fyne.Do(func() {
+		v.ui(func() {
 			if v.run == run {
 				v.finish(powerShell)
 			}

@@ -53,6 +53,9 @@ type setup struct {
 
 	// jobs are the setup's background work (tests wait for them).
 	jobs sync.WaitGroup
+	// ui runs a change of the screen from a background goroutine: fyne.Do
+	// (tests run them on the test's goroutine, as Fyne runs them on its own).
+	ui func(func())
 }
 
 // showSetup shows the guided setup: in the main window when there is one,
@@ -61,14 +64,17 @@ func (a *App) showSetup() { a.openSetup().showChoice() }
 
 // showEdit opens the setup's form for the account called name, filled in;
 // its secret field stays empty, meaning "keep the stored secret".
-func (a *App) showEdit(name string) {
-	s := a.openSetup()
+func (a *App) showEdit(name string) { a.openSetup().load(name) }
+
+// load reads the account called name and shows it in its form.
+func (s *setup) load(name string) {
+	a := s.a
 	s.showLoading()
 	s.jobs.Add(1)
 	a.background(func(ctx context.Context) {
 		defer s.jobs.Done()
 		acct, err := archive.LoadAccount(ctx, a.store, name)
-		fyne.Do(func() {
+		s.ui(func() {
 			if err != nil {
 				s.showChoice()
 				s.setProblem("Mailkeep could not read the mailbox " + name + " from the archive (" + err.Error() + "). Add it again below.")
@@ -87,7 +93,7 @@ func (a *App) openSetup() *setup {
 		w.Resize(fyne.NewSize(760, 720))
 		a.main = w
 	}
-	s := &setup{a: a, win: w}
+	s := &setup{a: a, win: w, ui: fyne.Do}
 	s.problem = widget.NewLabel("")
 	s.problem.Wrapping = fyne.TextWrapWord
 	s.problem.Importance = widget.DangerImportance
@@ -99,7 +105,7 @@ func (a *App) openSetup() *setup {
 	s.saveProgress = widget.NewProgressBarInfinite()
 	s.saveProgress.Stop()
 	s.saveProgress.Hide()
-	s.doctor = newDoctorView(a)
+	s.doctor = newDoctorView(a, func(f func()) { s.ui(f) })
 	return s
 }
 
@@ -209,10 +215,4 @@ func (s *setup) test() {
 	s.jobs.Add(1)
 	s.doctor.start(d, s.form.powerShell(d), s.jobs.Done)
 	s.scroll.ScrollToBottom()
-}
-
-// wait blocks until the setup's background work (test, save) has ended
-// and shown its outcome.
-func (s *setup) wait() {
-	s.jobs.Wait()
 }

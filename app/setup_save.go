@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 
-	"fyne.io/fyne/v2"
-
 	"github.com/mailkeep/mailkeep/archive"
 	"github.com/mailkeep/mailkeep/auth"
 )
@@ -31,7 +29,7 @@ func (s *setup) save() {
 	s.a.background(func(ctx context.Context) {
 		defer s.jobs.Done()
 		err := s.a.saveDraft(ctx, d, s.editing)
-		fyne.Do(func() {
+		s.ui(func() {
 			s.afterSaveResult = err
 			s.setSaving(false)
 			if err != nil {
