@@ -55,6 +55,7 @@ type stepRow struct {
 	name    *widget.Label
 	problem *widget.Label // empty unless the step failed
 	fix     *widget.Label
+	details *fyne.Container // problem and fix, shown when the step failed
 	passed  bool
 	failed  bool
 }
@@ -125,9 +126,10 @@ func newMailboxCheck(acct archive.Account, steps []auth.Step) *mailboxCheck {
 		r.fix.Wrapping = fyne.TextWrapWord
 		r.fix.Importance = widget.HighImportance
 		r.fix.Hide()
+		r.details = container.NewBorder(nil, nil, widget.NewIcon(nil), nil, container.NewVBox(r.problem, r.fix))
+		r.details.Hide()
 		c.rows = append(c.rows, r)
-		c.steps.Add(container.NewBorder(nil, nil, r.icon, nil, r.name))
-		c.steps.Add(container.NewBorder(nil, nil, widget.NewIcon(nil), nil, container.NewVBox(r.problem, r.fix)))
+		c.steps.Add(container.NewVBox(container.NewBorder(nil, nil, r.icon, nil, r.name), r.details))
 	}
 	header := container.NewHBox(c.title, c.activity, c.status)
 	c.root = container.NewVBox(header, c.steps)
@@ -178,6 +180,7 @@ func (c *mailboxCheck) show(advice []auth.Advice) {
 			r.fix.SetText("What to do: " + fixes)
 			r.problem.Show()
 			r.fix.Show()
+			r.details.Show()
 			if failedAt == "" {
 				failedAt = stepName(r.step, c.acct.Protocol)
 			}
@@ -228,8 +231,7 @@ func (v *doctorView) start(d setupDraft, powerShell string, done func()) {
 	for _, acct := range d.accounts {
 		ca := d.checkAccount(acct, v.a.cfg)
 		c := newMailboxCheck(acct, ca.Steps())
-		v.checks = append(v.checks, c)
-		v.list.Add(c.root)
+		v.addCheck(c)
 	}
 	checks := append([]*mailboxCheck{}, v.checks...)
 	cfg := v.a.cfg
@@ -265,6 +267,15 @@ func (v *doctorView) start(d setupDraft, powerShell string, done func()) {
 			}
 		})
 	})
+}
+
+// addCheck shows one more mailbox's check.
+func (v *doctorView) addCheck(c *mailboxCheck) {
+	if len(v.checks) > 0 {
+		v.list.Add(widget.NewSeparator())
+	}
+	v.checks = append(v.checks, c)
+	v.list.Add(c.root)
 }
 
 // finish sums the run up.

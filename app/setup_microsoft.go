@@ -112,7 +112,10 @@ func (f *microsoftForm) title() string { return "Microsoft 365 / Exchange Online
 func (f *microsoftForm) content() fyne.CanvasObject { return f.root }
 
 func (f *microsoftForm) build() {
-	f.secretBox = container.NewVBox(f.secret, f.secretWarning)
+	secretHint := widget.NewLabel("Certificates & secrets: the Value of the client secret. It is kept in this computer's keyring, never in a file.")
+	secretHint.SizeName = theme.SizeNameCaptionText
+	secretHint.Importance = widget.LowImportance
+	f.secretBox = container.NewVBox(f.secret, f.secretWarning, secretHint)
 	f.certBox = container.NewVBox(
 		container.NewBorder(nil, nil, nil, f.certBrowse, f.certFile),
 		f.certPassword)
@@ -123,8 +126,7 @@ func (f *microsoftForm) build() {
 			HintText: "On the app's Overview page in the Entra admin center: Directory (tenant) ID."},
 		&widget.FormItem{Text: "Client ID", Widget: f.clientID,
 			HintText: "Same page: Application (client) ID."},
-		&widget.FormItem{Text: "Client secret", Widget: credential,
-			HintText: "Certificates & secrets: the Value of the client secret. It is kept in this computer's keyring, never in a file."},
+		&widget.FormItem{Text: "Client secret", Widget: credential},
 		&widget.FormItem{Text: "Secret expires", Widget: f.expires,
 			HintText: "The Entra admin center shows it next to the secret; Mailkeep reminds you two weeks ahead."},
 		&widget.FormItem{Text: "Cloud", Widget: f.cloud},
@@ -143,9 +145,9 @@ func (f *microsoftForm) build() {
 	note := widget.NewLabel("Good to know: Exchange Online's In-Place (Online) Archive mailbox cannot be reached over IMAP or POP — " +
 		"Microsoft offers it to neither — so Mailkeep archives each mailbox itself, not mail moved to its online archive.")
 	note.Wrapping = fyne.TextWrapWord
-	note.Importance = widget.LowImportance
 
-	f.root = container.NewVBox(form, f.advanced, note)
+	f.root = container.NewVBox(form, f.advanced,
+		container.NewBorder(nil, nil, container.NewVBox(widget.NewIcon(theme.InfoIcon())), nil, note))
 }
 
 // chooseCert opens a file chooser for the certificate.
