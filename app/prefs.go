@@ -7,6 +7,9 @@ const (
 	prefArchivePath = "archive.path"      // the archive file
 	prefParallel    = "runs.parallel"     // accounts archived at the same time
 	prefTrayToldYou = "tray.told-closing" // the "still running in the tray" note was shown
+	// prefDefaultEvery is the schedule of a new mailbox, a Go duration such
+	// as "1h" ("0": only when asked); unset: every hour.
+	prefDefaultEvery = "runs.default-every"
 )
 
 // Keys of the shell's settings (settings_view.go, expiry.go).
