@@ -12,8 +12,8 @@ import (
 	"fyne.io/fyne/v2/widget"
 )
 
-// defaultEvery is the schedule of a new mailbox when Settings has none.
-const defaultEvery = "1h"
+// fallbackEvery is the schedule Settings shows when none was chosen.
+const fallbackEvery = "1h"
 
 // defaultConnections is how many connections a run opens to its server
 // when Settings has no number.
@@ -46,7 +46,7 @@ func everyOfWords(words string) string {
 			return c.every
 		}
 	}
-	return defaultEvery
+	return fallbackEvery
 }
 
 // countChoices are the numbers offered for connections and parallel runs.
@@ -87,7 +87,7 @@ func (a *App) showSettings() {
 	for _, c := range everyChoices {
 		every.Options = append(every.Options, c.words)
 	}
-	every.SetSelected(everyWords(prefs.StringWithFallback(prefDefaultEvery, defaultEvery)))
+	every.SetSelected(everyWords(prefs.StringWithFallback(prefDefaultEvery, fallbackEvery)))
 
 	connections := widget.NewSelect(countChoices, func(s string) {
 		if n, err := strconv.Atoi(s); err == nil {
@@ -142,9 +142,5 @@ func (a *App) changeAutostart(win fyne.Window, check *widget.Check, on bool) {
 
 // defaultSchedule is the schedule Settings gives new mailboxes.
 func (a *App) defaultSchedule() time.Duration {
-	d, err := time.ParseDuration(a.fyne.Preferences().StringWithFallback(prefDefaultEvery, defaultEvery))
-	if err != nil || d <= 0 {
-		d, _ = time.ParseDuration(defaultEvery)
-	}
-	return d
+	return defaultEvery(a.fyne.Preferences().String(prefDefaultEvery))
 }

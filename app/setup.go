@@ -190,7 +190,7 @@ func (s *setup) setProblem(msg string) {
 
 // currentDraft is the form's draft with names given to new mailboxes.
 func (s *setup) currentDraft() (setupDraft, error) {
-	every := archive.Interval(defaultEvery(s.a.fyne.Preferences().String(prefDefaultEvery)))
+	every := archive.Interval(s.a.defaultSchedule())
 	d, err := s.form.draft(every)
 	if err != nil {
 		return d, err
