@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"sync"
 
 	"fyne.io/fyne/v2"
@@ -253,6 +254,7 @@ func (v *doctorView) start(d setupDraft, powerShell string, done func()) {
 					}
 				})
 				advice := archive.Check(ctx, d.checkAccount(c.acct, cfg))
+				logVerdict(v.a.log, c.acct.User, advice)
 				v.ui(func() {
 					if v.run == run {
 						c.show(advice)
@@ -267,6 +269,18 @@ func (v *doctorView) start(d setupDraft, powerShell string, done func()) {
 			}
 		})
 	})
+}
+
+// logVerdict logs the outcome of one mailbox's check: the first failed step
+// and its code, never the advice's details (they may quote a server).
+func logVerdict(log *slog.Logger, mailbox string, advice []auth.Advice) {
+	for _, a := range advice {
+		if !a.OK && a.Code != archive.NotRun {
+			log.Info("setup test failed", "mailbox", mailbox, "step", a.Step, "code", a.Code)
+			return
+		}
+	}
+	log.Info("setup test passed", "mailbox", mailbox)
 }
 
 // addCheck shows one more mailbox's check.
