@@ -58,7 +58,8 @@ type App struct {
 	cancel context.CancelFunc
 	jobs   sync.WaitGroup // the scheduler's Run, and checks in flight
 
-	main fyne.Window // nil until first shown
+	main      fyne.Window    // nil until first shown: setup and mailboxes take turns in it
+	mailboxes *mailboxesView // the list of mailboxes, made the first time it is shown
 
 	shell shell // the tray, notifications and quitting (tray.go)
 }

@@ -67,11 +67,10 @@ func newMailboxesView(a *App, w fyne.Window) *mailboxesView {
 }
 
 // place makes the view the window's content.
-func (v *mailboxesView) place(size fyne.Size) {
+func (v *mailboxesView) place() {
 	v.paint.Lock()
 	defer v.paint.Unlock()
 	v.w.SetContent(v.content)
-	v.w.Resize(size)
 }
 
 // ui runs f on Fyne's goroutine, one repaint at a time.

@@ -5,17 +5,31 @@ import (
 	"fyne.io/fyne/v2/dialog"
 )
 
-// showMain shows the main window, making it the first time, and brings it
-// to the front.
-func (a *App) showMain() {
+// mainWindowSize is the main window's size when it first opens.
+var mainWindowSize = fyne.NewSize(780, 700)
+
+// mainWindow is the App's window, made the first time it is needed: the
+// setup and the list of mailboxes take turns in it.
+func (a *App) mainWindow() fyne.Window {
 	if a.main == nil {
-		w := a.fyne.NewWindow("Mailkeep")
-		newMailboxesView(a, w).place(fyne.NewSize(780, 600))
-		w.SetCloseIntercept(a.closeMain)
-		a.main = w
+		a.main = a.fyne.NewWindow("Mailkeep")
+		a.main.Resize(mainWindowSize)
+		a.main.SetCloseIntercept(a.closeMain)
 	}
-	a.main.Show()
-	a.main.RequestFocus()
+	return a.main
+}
+
+// showMain shows the list of mailboxes in the main window and brings it to
+// the front.
+func (a *App) showMain() {
+	w := a.mainWindow()
+	if a.mailboxes == nil {
+		a.mailboxes = newMailboxesView(a, w)
+	}
+	a.mailboxes.place()
+	w.SetTitle("Mailkeep")
+	w.Show()
+	w.RequestFocus()
 }
 
 // closeMain is what closing the main window does: it hides it, and

@@ -65,7 +65,8 @@ func newBoxesFixture(t *testing.T, opt boxesOptions) *boxesFixture {
 	f.a = a
 	f.w = test.NewTempWindow(t, nil)
 	f.v = newMailboxesView(a, f.w)
-	f.v.place(fyne.NewSize(780, 600))
+	f.v.place()
+	f.w.Resize(mainWindowSize)
 	return f
 }
 

@@ -87,12 +87,7 @@ func (s *setup) load(name string) {
 
 // openSetup makes the setup and its window.
 func (a *App) openSetup() *setup {
-	w := a.main
-	if w == nil {
-		w = a.fyne.NewWindow("Mailkeep")
-		w.Resize(fyne.NewSize(760, 720))
-		a.main = w
-	}
+	w := a.mainWindow()
 	s := &setup{a: a, win: w, ui: fyne.Do}
 	s.problem = widget.NewLabel("")
 	s.problem.Wrapping = fyne.TextWrapWord

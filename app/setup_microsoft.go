@@ -38,7 +38,7 @@ type microsoftForm struct {
 	certPassword     *widget.Entry
 	cloud            *widget.Select
 	expires          *widget.Entry
-	mailboxes        *widget.Entry // one address per line
+	mailboxes        *addressListEntry // one address per line
 	mailboxCount     *widget.Label
 
 	// Advanced: where tests (and private endpoints) point it.
@@ -80,7 +80,7 @@ func newMicrosoftForm(fa fyne.App, win fyne.Window) *microsoftForm {
 	f.expires = widget.NewEntry()
 	f.expires.SetPlaceHolder("YYYY-MM-DD (optional)")
 
-	f.mailboxes = widget.NewMultiLineEntry()
+	f.mailboxes = newAddressListEntry()
 	f.mailboxes.SetPlaceHolder("sales@contoso.com\ninfo@contoso.com\n…")
 	f.mailboxes.SetMinRowsVisible(4)
 	f.mailboxCount = widget.NewLabel("")
