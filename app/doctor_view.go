@@ -227,7 +227,7 @@ func (v *doctorView) start(d setupDraft, powerShell string, done func()) {
 	run := v.run
 	ctx, cancel := context.WithCancel(v.a.ctx)
 	v.cancel = cancel
-	v.summary.SetText(fmt.Sprintf("Testing %s…", countWord(len(d.accounts), "mailbox", "mailboxes")))
+	v.summary.SetText(fmt.Sprintf("Testing %s…", mailboxesWord(len(d.accounts))))
 	for _, acct := range d.accounts {
 		ca := d.checkAccount(acct, v.a.cfg)
 		c := newMailboxCheck(acct, ca.Steps())
@@ -294,12 +294,12 @@ func (v *doctorView) finish(powerShell string) {
 	}
 	switch {
 	case failed == 0:
-		v.summary.SetText("All good: every step passed for " + countWord(len(v.checks), "mailbox", "mailboxes") + ". Press Save to keep these settings.")
+		v.summary.SetText("All good: every step passed for " + mailboxesWord(len(v.checks)) + ". Press Save to keep these settings.")
 	case failed == len(v.checks):
 		v.summary.SetText("The test failed. Each failed step below says what to do; then press Test again.")
 	default:
 		v.summary.SetText(fmt.Sprintf("%d of %s failed. Each failed step below says what to do; then press Test again.",
-			failed, countWord(len(v.checks), "mailbox", "mailboxes")))
+			failed, mailboxesWord(len(v.checks))))
 	}
 	v.powerShell.set(powerShell)
 	if signInTrouble {
@@ -307,9 +307,10 @@ func (v *doctorView) finish(powerShell string) {
 	}
 }
 
-func countWord(n int, one, many string) string {
+// mailboxesWord is "1 mailbox" or "n mailboxes".
+func mailboxesWord(n int) string {
 	if n == 1 {
-		return "1 " + one
+		return "1 mailbox"
 	}
-	return fmt.Sprintf("%d %s", n, many)
+	return fmt.Sprintf("%d mailboxes", n)
 }
