@@ -19,14 +19,11 @@ type setupForm interface {
 	content() fyne.CanvasObject
 	// draft is what the form describes, or a *formError saying what to
 	// correct. every is the schedule of a new mailbox.
-	draft(every archiveInterval) (setupDraft, error)
+	draft(every archive.Interval) (setupDraft, error)
 	// powerShell is the PowerShell an Exchange administrator runs for the
 	// draft; "" when the form has none.
 	powerShell(d setupDraft) string
 }
-
-// archiveInterval is a new mailbox's schedule (archive.Interval).
-type archiveInterval = archive.Interval
 
 // setup is the guided setup in one window: the choice of server, a form,
 // and its doctor. It is also the editor of an existing mailbox.
