@@ -47,7 +47,7 @@ type setup struct {
 	cancelButton    *widget.Button // back to the mailboxes, when there are any
 	saveProgress    *widget.ProgressBarInfinite
 	scroll          *container.Scroll
-	afterSaveResult error // the last Save's outcome (for tests, after wait)
+	lastSave error // the last Save's outcome
 
 	// jobs are the setup's background work (tests wait for them).
 	jobs sync.WaitGroup

@@ -258,8 +258,8 @@ func TestSetupEdit(t *testing.T) {
 	test.Type(f.expires, "2027-01-31")
 	test.Tap(s.saveButton)
 	s.settle()
-	if s.afterSaveResult != nil {
-		t.Fatal(s.afterSaveResult)
+	if s.lastSave != nil {
+		t.Fatal(s.lastSave)
 	}
 	got, err := archive.LoadAccount(ctx, a.store, "sales")
 	if err != nil {

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2/test"
 
@@ -17,6 +18,7 @@ import (
 	"github.com/mailkeep/mailkeep/archive/archivetest"
 	"github.com/mailkeep/mailkeep/auth"
 	"github.com/mailkeep/mailkeep/auth/authtest"
+	"github.com/mailkeep/mailkeep/store"
 )
 
 // entraBench is a real Dovecot whose XOAUTH2 logins are checked (Lua
@@ -195,11 +197,21 @@ func TestSetupMicrosoftSave(t *testing.T) {
 			t.Fatalf("test before saving:\n%s", seen(c))
 		}
 	}
+	// The scheduler runs, as in the App, so that Save's first run happens.
+	changed := make(chan struct{}, 1)
+	b.a.board.subscribe(func() {
+		select {
+		case changed <- struct{}{}:
+		default:
+		}
+	})
+	b.a.jobs.Go(func() { b.a.sched.Run(b.a.ctx) })
 	test.Tap(s.saveButton)
 	s.settle()
-	if s.afterSaveResult != nil {
-		t.Fatalf("save: %v", s.afterSaveResult)
+	if s.lastSave != nil {
+		t.Fatalf("save: %v", s.lastSave)
 	}
+	waitFirstRuns(t, b.a, changed, grantedMailbox, grantedMailbox2)
 
 	ctx := context.Background()
 	key := auth.EntraKey(b.app.Tenant, b.app.ClientID)
@@ -253,6 +265,35 @@ func TestSetupMicrosoftSave(t *testing.T) {
 			}
 		}
 	})
+}
+
+// waitFirstRuns waits until each named mailbox has finished its first run
+// (Save asks for it), and checks it archived the one message delivered.
+func waitFirstRuns(t *testing.T, a *App, changed <-chan struct{}, names ...string) {
+	t.Helper()
+	timeout := time.After(2 * time.Minute)
+	for {
+		done := 0
+		for _, name := range names {
+			if m, ok := a.board.get(name); ok && m.Last != nil && !m.Running {
+				done++
+			}
+		}
+		if done == len(names) {
+			break
+		}
+		select {
+		case <-changed:
+		case <-timeout:
+			t.Fatalf("the first runs did not end: %+v", a.board.snapshot())
+		}
+	}
+	for _, name := range names {
+		m, _ := a.board.get(name)
+		if m.Last.Outcome != store.OutcomeOK || m.Last.Messages != 1 || m.Problem != "" {
+			t.Errorf("%s: first run %s with %d messages (%s)", name, m.Last.Outcome, m.Last.Messages, m.Problem)
+		}
+	}
 }
 
 // containsAccount says whether the archive's files mention user: the
@@ -332,8 +373,8 @@ func TestSetupServerPasswordAgainstDovecot(t *testing.T) {
 	test.Type(s.srv.password, password)
 	test.Tap(s.saveButton)
 	s.settle()
-	if s.afterSaveResult != nil {
-		t.Fatalf("save: %v", s.afterSaveResult)
+	if s.lastSave != nil {
+		t.Fatalf("save: %v", s.lastSave)
 	}
 	ctx := context.Background()
 	key := auth.PasswordKey(user, host)

@@ -30,7 +30,7 @@ func (s *setup) save() {
 		defer s.jobs.Done()
 		err := s.a.saveDraft(ctx, d, s.editing)
 		s.ui(func() {
-			s.afterSaveResult = err
+			s.lastSave = err
 			s.setSaving(false)
 			if err != nil {
 				s.setProblem(err.Error())
