@@ -40,14 +40,14 @@ type setup struct {
 	srv    *serverForm
 	doctor *doctorView
 
-	problem         *widget.Label // what stops Save, in plain words
-	testButton      *widget.Button
-	saveButton      *widget.Button
-	backButton      *widget.Button
-	cancelButton    *widget.Button // back to the mailboxes, when there are any
-	saveProgress    *widget.ProgressBarInfinite
-	scroll          *container.Scroll
-	lastSave error // the last Save's outcome
+	problem      *widget.Label // what stops Save, in plain words
+	testButton   *widget.Button
+	saveButton   *widget.Button
+	backButton   *widget.Button
+	cancelButton *widget.Button // back to the mailboxes, when there are any
+	saveProgress *widget.ProgressBarInfinite
+	scroll       *container.Scroll
+	lastSave     error // the last Save's outcome
 
 	// jobs are the setup's background work (tests wait for them).
 	jobs sync.WaitGroup
