@@ -183,6 +183,7 @@ func TestSetupMicrosoftDoctorAgainstDovecot(t *testing.T) {
 			if tt.failStep == auth.StepSignIn && !ps.accordion.Items[0].Open {
 				t.Error("a mailbox that is not granted leaves the PowerShell folded away")
 			}
+			capture(t, screenshotDir(t), "doctor-"+tt.name, s.doctor.content(), 720)
 		})
 	}
 }

@@ -32,11 +32,15 @@ func capture(t *testing.T, dir, name string, content fyne.CanvasObject, width fl
 	t.Helper()
 	w := test.NewWindow(content)
 	defer w.Close()
-	size := content.MinSize()
-	if size.Width < width {
-		size.Width = width
+	// Wrapped labels know their height only once laid out at their
+	// width: lay out, measure again, and size the window to that.
+	for range 3 {
+		size := content.MinSize()
+		if size.Width < width {
+			size.Width = width
+		}
+		w.Resize(size)
 	}
-	w.Resize(size)
 	img := w.Canvas().Capture()
 	if err := writePNG(filepath.Join(dir, name+".png"), img); err != nil {
 		t.Fatal(err)
