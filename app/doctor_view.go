@@ -192,10 +192,17 @@ func (c *mailboxCheck) show(advice []auth.Advice) {
 			r.name.SetText(stepName(r.step, c.acct.Protocol) + " — not tried")
 		}
 	}
-	if failedAt == "" {
+	switch {
+	case failedAt == "" && c.ok():
 		c.status.SetText("Every step passed.")
 		c.status.Importance = widget.SuccessImportance
-	} else {
+	case failedAt == "":
+		c.status.SetText("Not tried.")
+		if len(advice) > 0 && advice[0].Code == archive.NotRun {
+			c.status.SetText(advice[0].Problem)
+		}
+		c.status.Importance = widget.WarningImportance
+	default:
 		c.status.SetText("Failed at: " + failedAt + ".")
 		c.status.Importance = widget.DangerImportance
 	}
@@ -222,6 +229,11 @@ func joinSentence(a, b string) string {
 // start runs the doctor on every account of d in the background; done is
 // called once the outcome is shown. powerShell, if not empty, is shown
 // with the results.
+//
+// The mailboxes of one app share its token, and the first mailbox is tried
+// alone first: when the app itself cannot sign in (secret, token,
+// permissions), the others are not tried — Microsoft throttles an app
+// after repeated failed sign-ins, and their verdict would be the same.
 func (v *doctorView) start(d setupDraft, powerShell string, done func()) {
 	v.reset()
 	run := v.run
@@ -238,26 +250,47 @@ func (v *doctorView) start(d setupDraft, powerShell string, done func()) {
 	v.a.background(func(context.Context) {
 		defer done()
 		defer cancel()
-		sem := make(chan struct{}, checksAtOnce)
-		var wg sync.WaitGroup
-		for _, c := range checks {
-			wg.Go(func() {
-				sem <- struct{}{}
-				defer func() { <-sem }()
-				if ctx.Err() != nil {
-					return
+		shared := d.sharedEntra(cfg)
+		check := func(c *mailboxCheck) []auth.Advice {
+			v.ui(func() {
+				if v.run == run {
+					c.start()
 				}
-				v.ui(func() {
-					if v.run == run {
-						c.start()
-					}
-				})
-				advice := archive.Check(ctx, d.checkAccount(c.acct, cfg))
+			})
+			ca := d.checkAccount(c.acct, cfg)
+			if shared != nil {
+				ca.Entra, ca.EntraConfig = shared, nil
+			}
+			advice := archive.Check(ctx, ca)
+			v.ui(func() {
+				if v.run == run {
+					c.show(advice)
+				}
+			})
+			return advice
+		}
+		first := check(checks[0])
+		rest := checks[1:]
+		if appFailed(first) {
+			for _, c := range rest {
+				advice := notTriedForApp(c, checks[0].acct.User)
 				v.ui(func() {
 					if v.run == run {
 						c.show(advice)
 					}
 				})
+			}
+			rest = nil
+		}
+		sem := make(chan struct{}, checksAtOnce)
+		var wg sync.WaitGroup
+		for _, c := range rest {
+			wg.Go(func() {
+				sem <- struct{}{}
+				defer func() { <-sem }()
+				if ctx.Err() == nil {
+					check(c)
+				}
 			})
 		}
 		wg.Wait()
@@ -267,6 +300,29 @@ func (v *doctorView) start(d setupDraft, powerShell string, done func()) {
 			}
 		})
 	})
+}
+
+// appFailed says whether a check failed at a step that belongs to the app
+// rather than to the mailbox: the secret, the token or its permissions.
+func appFailed(advice []auth.Advice) bool {
+	for _, a := range advice {
+		if !a.OK && a.Code != archive.NotRun &&
+			(a.Step == auth.StepSecret || a.Step == auth.StepToken || a.Step == auth.StepClaims) {
+			return true
+		}
+	}
+	return false
+}
+
+// notTriedForApp is the verdict on a mailbox not tried because the app
+// could not sign in for the first one.
+func notTriedForApp(c *mailboxCheck, first string) []auth.Advice {
+	var out []auth.Advice
+	for _, r := range c.rows {
+		out = append(out, auth.Advice{Step: r.step, Code: archive.NotRun,
+			Problem: "Not tried: the app itself could not sign in (see " + first + ").", Fix: "Fix that first."})
+	}
+	return out
 }
 
 // addCheck shows one more mailbox's check.
