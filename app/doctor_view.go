@@ -193,10 +193,17 @@ func (c *mailboxCheck) show(advice []auth.Advice) {
 			r.name.SetText(stepName(r.step, c.acct.Protocol) + " — not tried")
 		}
 	}
-	if failedAt == "" {
+	switch {
+	case failedAt == "" && c.ok():
 		c.status.SetText("Every step passed.")
 		c.status.Importance = widget.SuccessImportance
-	} else {
+	case failedAt == "":
+		c.status.SetText("Not tried.")
+		if len(advice) > 0 && advice[0].Code == archive.NotRun {
+			c.status.SetText(advice[0].Problem)
+		}
+		c.status.Importance = widget.WarningImportance
+	default:
 		c.status.SetText("Failed at: " + failedAt + ".")
 		c.status.Importance = widget.DangerImportance
 	}
@@ -223,12 +230,17 @@ func joinSentence(a, b string) string {
 // start runs the doctor on every account of d in the background; done is
 // called once the outcome is shown. powerShell, if not empty, is shown
 // with the results.
+//
+// The mailboxes of one app share its token, and the first mailbox is tried
+// alone first: when the app itself cannot sign in (secret, token,
+// permissions), the others are not tried — Microsoft throttles an app
+// after repeated failed sign-ins, and their verdict would be the same.
 func (v *doctorView) start(d setupDraft, powerShell string, done func()) {
 	v.reset()
 	run := v.run
 	ctx, cancel := context.WithCancel(v.a.ctx)
 	v.cancel = cancel
-	v.summary.SetText(fmt.Sprintf("Testing %s…", countWord(len(d.accounts), "mailbox", "mailboxes")))
+	v.summary.SetText(fmt.Sprintf("Testing %s…", mailboxesWord(len(d.accounts))))
 	for _, acct := range d.accounts {
 		ca := d.checkAccount(acct, v.a.cfg)
 		c := newMailboxCheck(acct, ca.Steps())
@@ -239,27 +251,48 @@ func (v *doctorView) start(d setupDraft, powerShell string, done func()) {
 	v.a.background(func(context.Context) {
 		defer done()
 		defer cancel()
-		sem := make(chan struct{}, checksAtOnce)
-		var wg sync.WaitGroup
-		for _, c := range checks {
-			wg.Go(func() {
-				sem <- struct{}{}
-				defer func() { <-sem }()
-				if ctx.Err() != nil {
-					return
+		shared := d.sharedEntra(cfg)
+		check := func(c *mailboxCheck) []auth.Advice {
+			v.ui(func() {
+				if v.run == run {
+					c.start()
 				}
-				v.ui(func() {
-					if v.run == run {
-						c.start()
-					}
-				})
-				advice := archive.Check(ctx, d.checkAccount(c.acct, cfg))
-				logVerdict(v.a.log, c.acct.User, advice)
+			})
+			ca := d.checkAccount(c.acct, cfg)
+			if shared != nil {
+				ca.Entra, ca.EntraConfig = shared, nil
+			}
+			advice := archive.Check(ctx, ca)
+			logVerdict(v.a.log, c.acct.User, advice)
+			v.ui(func() {
+				if v.run == run {
+					c.show(advice)
+				}
+			})
+			return advice
+		}
+		first := check(checks[0])
+		rest := checks[1:]
+		if appFailed(first) {
+			for _, c := range rest {
+				advice := notTriedForApp(c, checks[0].acct.User)
 				v.ui(func() {
 					if v.run == run {
 						c.show(advice)
 					}
 				})
+			}
+			rest = nil
+		}
+		sem := make(chan struct{}, checksAtOnce)
+		var wg sync.WaitGroup
+		for _, c := range rest {
+			wg.Go(func() {
+				sem <- struct{}{}
+				defer func() { <-sem }()
+				if ctx.Err() == nil {
+					check(c)
+				}
 			})
 		}
 		wg.Wait()
@@ -281,6 +314,29 @@ func logVerdict(log *slog.Logger, mailbox string, advice []auth.Advice) {
 		}
 	}
 	log.Info("setup test passed", "mailbox", mailbox)
+}
+
+// appFailed says whether a check failed at a step that belongs to the app
+// rather than to the mailbox: the secret, the token or its permissions.
+func appFailed(advice []auth.Advice) bool {
+	for _, a := range advice {
+		if !a.OK && a.Code != archive.NotRun &&
+			(a.Step == auth.StepSecret || a.Step == auth.StepToken || a.Step == auth.StepClaims) {
+			return true
+		}
+	}
+	return false
+}
+
+// notTriedForApp is the verdict on a mailbox not tried because the app
+// could not sign in for the first one.
+func notTriedForApp(c *mailboxCheck, first string) []auth.Advice {
+	var out []auth.Advice
+	for _, r := range c.rows {
+		out = append(out, auth.Advice{Step: r.step, Code: archive.NotRun,
+			Problem: "Not tried: the app itself could not sign in (see " + first + ").", Fix: "Fix that first."})
+	}
+	return out
 }
 
 // addCheck shows one more mailbox's check.
@@ -308,12 +364,12 @@ func (v *doctorView) finish(powerShell string) {
 	}
 	switch {
 	case failed == 0:
-		v.summary.SetText("All good: every step passed for " + countWord(len(v.checks), "mailbox", "mailboxes") + ". Press Save to keep these settings.")
+		v.summary.SetText("All good: every step passed for " + mailboxesWord(len(v.checks)) + ". Press Save to keep these settings.")
 	case failed == len(v.checks):
 		v.summary.SetText("The test failed. Each failed step below says what to do; then press Test again.")
 	default:
 		v.summary.SetText(fmt.Sprintf("%d of %s failed. Each failed step below says what to do; then press Test again.",
-			failed, countWord(len(v.checks), "mailbox", "mailboxes")))
+			failed, mailboxesWord(len(v.checks))))
 	}
 	v.powerShell.set(powerShell)
 	if signInTrouble {
@@ -321,9 +377,10 @@ func (v *doctorView) finish(powerShell string) {
 	}
 }
 
-func countWord(n int, one, many string) string {
+// mailboxesWord is "1 mailbox" or "n mailboxes".
+func mailboxesWord(n int) string {
 	if n == 1 {
-		return "1 " + one
+		return "1 mailbox"
 	}
-	return fmt.Sprintf("%d %s", n, many)
+	return fmt.Sprintf("%d mailboxes", n)
 }

@@ -19,14 +19,11 @@ type setupForm interface {
 	content() fyne.CanvasObject
 	// draft is what the form describes, or a *formError saying what to
 	// correct. every is the schedule of a new mailbox.
-	draft(every archiveInterval) (setupDraft, error)
+	draft(every archive.Interval) (setupDraft, error)
 	// powerShell is the PowerShell an Exchange administrator runs for the
 	// draft; "" when the form has none.
 	powerShell(d setupDraft) string
 }
-
-// archiveInterval is a new mailbox's schedule (archive.Interval).
-type archiveInterval = archive.Interval
 
 // setup is the guided setup in one window: the choice of server, a form,
 // and its doctor. It is also the editor of an existing mailbox.
@@ -43,13 +40,14 @@ type setup struct {
 	srv    *serverForm
 	doctor *doctorView
 
-	problem         *widget.Label // what stops Save, in plain words
-	testButton      *widget.Button
-	saveButton      *widget.Button
-	backButton      *widget.Button
-	saveProgress    *widget.ProgressBarInfinite
-	scroll          *container.Scroll
-	afterSaveResult error // the last Save's outcome (for tests, after wait)
+	problem      *widget.Label // what stops Save, in plain words
+	testButton   *widget.Button
+	saveButton   *widget.Button
+	backButton   *widget.Button
+	cancelButton *widget.Button // back to the mailboxes, when there are any
+	saveProgress *widget.ProgressBarInfinite
+	scroll       *container.Scroll
+	lastSave     error // the last Save's outcome
 
 	// jobs are the setup's background work (tests wait for them).
 	jobs sync.WaitGroup
@@ -97,6 +95,7 @@ func (a *App) openSetup() *setup {
 	s.saveButton = widget.NewButtonWithIcon("Save", theme.DocumentSaveIcon(), s.save)
 	s.saveButton.Importance = widget.HighImportance
 	s.backButton = widget.NewButtonWithIcon("Back", theme.NavigateBackIcon(), s.showChoice)
+	s.cancelButton = widget.NewButtonWithIcon("Cancel", theme.CancelIcon(), s.cancel)
 	s.saveProgress = widget.NewProgressBarInfinite()
 	s.saveProgress.Stop()
 	s.saveProgress.Hide()
@@ -116,8 +115,22 @@ func (s *setup) showChoice() {
 	s.form = nil
 	s.choice = newSetupChoice(s.showMicrosoft, s.showServer, s.startDemo)
 	s.win.SetTitle("Mailkeep — set up")
-	s.win.SetContent(container.NewVBox(s.choice.content(), s.problem))
+	content := container.NewVBox(s.choice.content(), s.problem)
+	if s.canCancel() {
+		content.Add(container.NewPadded(container.NewHBox(s.cancelButton)))
+	}
+	s.win.SetContent(content)
 	s.win.Show()
+}
+
+// canCancel says whether there is somewhere to go back to: the mailboxes
+// already set up.
+func (s *setup) canCancel() bool { return s.editing != nil || len(s.a.board.snapshot()) > 0 }
+
+// cancel leaves the setup without saving, for the main window.
+func (s *setup) cancel() {
+	s.doctor.reset()
+	s.a.showMain()
 }
 
 func (s *setup) showMicrosoft() {
@@ -165,6 +178,9 @@ func (s *setup) showForm(f setupForm) {
 	left := container.NewHBox()
 	if s.editing == nil {
 		left.Add(s.backButton)
+	}
+	if s.canCancel() {
+		left.Add(s.cancelButton)
 	}
 	bottom := container.NewVBox(widget.NewSeparator(), s.problem,
 		container.NewBorder(nil, nil, left, buttons))

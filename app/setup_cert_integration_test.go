@@ -86,8 +86,8 @@ func TestSetupMicrosoftCertificate(t *testing.T) {
 			}
 			test.Tap(s.saveButton)
 			s.settle()
-			if s.afterSaveResult != nil {
-				t.Fatalf("save: %v", s.afterSaveResult)
+			if s.lastSave != nil {
+				t.Fatalf("save: %v", s.lastSave)
 			}
 			ctx := context.Background()
 			key := auth.EntraKey(app.Tenant, app.ClientID)

@@ -67,6 +67,24 @@ func (d setupDraft) checkAccount(acct archive.Account, cfg Config) archive.Check
 	return c
 }
 
+// sharedEntra is one token source for all of the draft's mailboxes, when
+// they sign in with an Entra app whose secret was typed; nil otherwise
+// (each check then makes its own, and explains what is wrong with it).
+func (d setupDraft) sharedEntra(cfg Config) *auth.Entra {
+	if d.keepSecret || len(d.accounts) < 2 || d.accounts[0].Auth != archive.AuthEntra {
+		return nil
+	}
+	ec := d.checkAccount(d.accounts[0], cfg).EntraConfig
+	if ec == nil || len(auth.CheckEntraConfig(*ec)) > 0 {
+		return nil
+	}
+	e, err := auth.NewEntra(*ec)
+	if err != nil {
+		return nil
+	}
+	return e
+}
+
 // nameAccounts gives each account of the draft without a name a readable,
 // unique one: its mailbox address, or the name of the account that already
 // archives that mailbox from that server (which is then updated). taken

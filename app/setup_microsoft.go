@@ -38,7 +38,7 @@ type microsoftForm struct {
 	certPassword     *widget.Entry
 	cloud            *widget.Select
 	expires          *widget.Entry
-	mailboxes        *addressListEntry // one address per line
+	mailboxes        *addressListEntry
 	mailboxCount     *widget.Label
 
 	// Advanced: where tests (and private endpoints) point it.
@@ -267,6 +267,21 @@ func (f *microsoftForm) fill(acct archive.Account) {
 		f.advanced.Open(0)
 	}
 }
+
+// addressListEntry is a multi-line entry of mail addresses, one a line,
+// where Tab moves on to the next field as everywhere else in the form (a
+// tab character has no place in an address list).
+type addressListEntry struct{ widget.Entry }
+
+func newAddressListEntry() *addressListEntry {
+	e := &addressListEntry{}
+	e.MultiLine = true
+	e.ExtendBaseWidget(e)
+	return e
+}
+
+// AcceptsTab lets Tab move the focus on.
+func (e *addressListEntry) AcceptsTab() bool { return false }
 
 // draft is one account per mailbox listed.
 func (f *microsoftForm) draft(every archive.Interval) (setupDraft, error) {

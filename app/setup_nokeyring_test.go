@@ -42,7 +42,7 @@ func TestSetupSaveWithoutKeyringChild(t *testing.T) {
 	test.Tap(s.saveButton)
 	s.settle()
 	t.Logf("shown: %s", s.problem.Text)
-	if s.afterSaveResult == nil || s.problem.Hidden {
+	if s.lastSave == nil || s.problem.Hidden {
 		t.Fatal("saved without a keyring")
 	}
 	for _, w := range []string{"Nothing was saved", "no keyring is running", "GNOME Keyring", "Save again"} {

@@ -30,7 +30,7 @@ func (s *setup) save() {
 		defer s.jobs.Done()
 		err := s.a.saveDraft(ctx, d, s.editing)
 		s.ui(func() {
-			s.afterSaveResult = err
+			s.lastSave = err
 			s.setSaving(false)
 			if err != nil {
 				s.setProblem(err.Error())
@@ -56,6 +56,7 @@ func (s *setup) setSaving(on bool) {
 		s.testButton.Disable()
 		s.saveButton.Disable()
 		s.backButton.Disable()
+		s.cancelButton.Disable()
 		s.saveProgress.Show()
 		s.saveProgress.Start()
 		return
@@ -63,6 +64,7 @@ func (s *setup) setSaving(on bool) {
 	s.testButton.Enable()
 	s.saveButton.Enable()
 	s.backButton.Enable()
+	s.cancelButton.Enable()
 	s.saveProgress.Stop()
 	s.saveProgress.Hide()
 }

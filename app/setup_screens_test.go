@@ -32,21 +32,32 @@ func capture(t *testing.T, dir, name string, content fyne.CanvasObject, width fl
 	t.Helper()
 	w := test.NewWindow(content)
 	defer w.Close()
-	size := content.MinSize()
-	if size.Width < width {
-		size.Width = width
+	// Wrapped labels know their height only once laid out at their
+	// width: lay out, measure again, and size the window to that.
+	for range 3 {
+		size := content.MinSize()
+		if size.Width < width {
+			size.Width = width
+		}
+		w.Resize(size)
 	}
-	w.Resize(size)
 	img := w.Canvas().Capture()
-	f, err := os.Create(filepath.Join(dir, name+".png"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	if err := png.Encode(f, img); err != nil {
+	if err := writePNG(filepath.Join(dir, name+".png"), img); err != nil {
 		t.Fatal(err)
 	}
 	return img
+}
+
+func writePNG(path string, img image.Image) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if err := png.Encode(f, img); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }
 
 // TestSetupScreens renders each screen of the setup once. The images are
@@ -103,6 +114,14 @@ func TestSetupScreens(t *testing.T) {
 	v.finish(auth.PowerShell(auth.PowerShellParams{Tenant: "contoso.onmicrosoft.com", ClientID: "0b8e6a4c-5f8d-4d6e-9f2a-1c3b5d7e9f00",
 		Mailboxes: []string{"sales@contoso.com", "info@contoso.com"}, Protocols: []string{"imap"}}))
 	shots["setup-doctor"] = v.content()
+
+	// The whole window: the form, its doctor and the buttons.
+	s := openTestSetup(t, a)
+	s.showMicrosoft()
+	s.win.Resize(fyne.NewSize(760, 720))
+	if err := writePNG(filepath.Join(dir, "setup-window.png"), s.win.Canvas().Capture()); err != nil {
+		t.Fatal(err)
+	}
 
 	for name, content := range shots {
 		img := capture(t, dir, name, content, 720)
