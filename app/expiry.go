@@ -58,6 +58,16 @@ func (w expiryWarning) Title() string {
 	return ""
 }
 
+// MenuLine is the warning as a line of the tray menu: which mailboxes, and
+// that choosing it helps.
+func (w expiryWarning) MenuLine() string {
+	who := strings.Join(w.Mailboxes, ", ")
+	if len(w.Mailboxes) > 2 {
+		who = fmt.Sprintf("%s, %s and %d more", w.Mailboxes[0], w.Mailboxes[1], len(w.Mailboxes)-2)
+	}
+	return w.Title() + " (" + who + "): replace it…"
+}
+
 // Message says which mailboxes are affected and what to do.
 func (w expiryWarning) Message() string {
 	who := fmt.Sprintf("%d mailboxes use it", len(w.Mailboxes))
