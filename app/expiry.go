@@ -58,6 +58,16 @@ func (w expiryWarning) Title() string {
 	return ""
 }
 
+// MenuLine is the warning as a line of the tray menu: which mailboxes, and
+// that choosing it helps.
+func (w expiryWarning) MenuLine() string {
+	who := strings.Join(w.Mailboxes, ", ")
+	if len(w.Mailboxes) > 2 {
+		who = fmt.Sprintf("%s, %s and %d more", w.Mailboxes[0], w.Mailboxes[1], len(w.Mailboxes)-2)
+	}
+	return w.Title() + " (" + who + "): replace it…"
+}
+
 // Message says which mailboxes are affected and what to do.
 func (w expiryWarning) Message() string {
 	who := fmt.Sprintf("%d mailboxes use it", len(w.Mailboxes))
@@ -157,11 +167,16 @@ func (a *App) showExpiry(w expiryWarning) {
 	msg.Wrapping = fyne.TextWrapWord
 	replace := widget.NewButton("Replace the secret…", func() { a.showReplaceSecret(win, w) })
 	replace.Importance = widget.HighImportance
-	win.SetContent(container.NewBorder(
-		container.NewVBox(widget.NewLabelWithStyle(w.Title(), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), msg),
-		container.NewHBox(replace, widget.NewButton("Close", win.Close)),
-		nil, nil, steps))
-	win.Resize(fyne.NewSize(620, 420))
+	body := container.NewVBox(
+		widget.NewLabelWithStyle(w.Title(), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		msg,
+		widget.NewSeparator(),
+		widget.NewLabelWithStyle("How to make a new secret", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		steps)
+	win.SetContent(container.NewBorder(nil,
+		container.NewVBox(widget.NewSeparator(), container.NewHBox(replace, widget.NewButton("Close", win.Close))),
+		nil, nil, container.NewVScroll(body)))
+	win.Resize(fyne.NewSize(660, 560))
 	win.Show()
 }
 

@@ -95,6 +95,19 @@ func TestExpiryWarningWords(t *testing.T) {
 			t.Errorf("Message = %q, want it to contain %q", got, tc.msg)
 		}
 	}
+	for _, tc := range []struct {
+		mailboxes []string
+		want      string
+	}{
+		{[]string{"a"}, "The client secret expires in 10 days (a): replace it…"},
+		{[]string{"a", "b", "c", "d"}, "The client secret expires in 10 days (a, b and 2 more): replace it…"},
+	} {
+		w := w
+		w.Mailboxes = tc.mailboxes
+		if got := w.MenuLine(); got != tc.want {
+			t.Errorf("MenuLine = %q, want %q", got, tc.want)
+		}
+	}
 	if steps := w.Steps(); !strings.Contains(steps, "Certificates & secrets") || !strings.Contains(steps, "abc") || !strings.Contains(steps, "Value") {
 		t.Errorf("Steps do not say where to make the secret: %s", steps)
 	}

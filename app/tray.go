@@ -108,7 +108,7 @@ func (a *App) trayMenu(v trayView) *fyne.Menu {
 	status := fyne.NewMenuItem(v.Status, a.open)
 	items := []*fyne.MenuItem{fyne.NewMenuItem("Open Mailkeep", a.open), status}
 	for _, w := range v.Expiry {
-		items = append(items, fyne.NewMenuItem(w.Title()+": replace it…", func() { a.showExpiry(w) }))
+		items = append(items, fyne.NewMenuItem(w.MenuLine(), func() { a.showExpiry(w) }))
 	}
 	runAll := fyne.NewMenuItem("Run all now", func() {
 		a.background(func(ctx context.Context) {

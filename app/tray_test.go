@@ -156,7 +156,7 @@ func TestTraySecretExpiry(t *testing.T) {
 	if got := fa.iconName(); !strings.HasPrefix(got, "tray-attention-") {
 		t.Errorf("icon = %q, want attention", got)
 	}
-	if fa.item("The client secret expires in 10 days: replace it…") == nil {
+	if fa.item("The client secret expires in 10 days (shared1, shared2): replace it…") == nil {
 		t.Errorf("menu = %q: no line about the secret", fa.labels())
 	}
 	notes := fa.takeNotes()
