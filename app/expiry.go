@@ -61,11 +61,16 @@ func (w expiryWarning) Title() string {
 // MenuLine is the warning as a line of the tray menu: which mailboxes, and
 // that choosing it helps.
 func (w expiryWarning) MenuLine() string {
-	who := strings.Join(w.Mailboxes, ", ")
+	return w.Title() + " (" + w.Who() + "): replace it…"
+}
+
+// Who names the mailboxes that use the secret, the first two and how many
+// more.
+func (w expiryWarning) Who() string {
 	if len(w.Mailboxes) > 2 {
-		who = fmt.Sprintf("%s, %s and %d more", w.Mailboxes[0], w.Mailboxes[1], len(w.Mailboxes)-2)
+		return fmt.Sprintf("%s, %s and %d more", w.Mailboxes[0], w.Mailboxes[1], len(w.Mailboxes)-2)
 	}
-	return w.Title() + " (" + who + "): replace it…"
+	return strings.Join(w.Mailboxes, ", ")
 }
 
 // Message says which mailboxes are affected and what to do.

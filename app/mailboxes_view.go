@@ -27,6 +27,7 @@ type mailboxesView struct {
 	empty   *widget.Label
 	addBox  *widget.Button
 	runAll  *widget.Button
+	expiry  *expiryBanner // client secrets that expire soon
 
 	// paint serialises the view's repaints. On the desktop fyne.Do runs
 	// everything on Fyne's goroutine; fyne/test runs it at once on the
@@ -54,9 +55,12 @@ func newMailboxesView(a *App, w fyne.Window) *mailboxesView {
 	v.empty.Wrapping = fyne.TextWrapWord
 	v.empty.Hide()
 	v.list = container.NewVBox()
+	settings := widget.NewButtonWithIcon("", theme.SettingsIcon(), a.showSettings)
+	v.expiry = newExpiryBanner(a, w)
 	title := widget.NewLabelWithStyle("Mailboxes", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	v.top = container.NewBorder(nil, nil, title, container.NewHBox(v.runAll, v.addBox))
-	v.content = container.NewBorder(v.top, nil, nil, nil, container.NewVScroll(container.NewVBox(v.empty, v.list)))
+	v.top = container.NewBorder(nil, nil, title, container.NewHBox(v.runAll, v.addBox, settings))
+	v.content = container.NewBorder(container.NewVBox(v.top, v.expiry.box), nil, nil, nil,
+		container.NewVScroll(container.NewVBox(v.empty, v.list)))
 
 	a.board.subscribe(func() { v.ui(v.repaint) })
 	v.paint.Lock()
@@ -115,6 +119,7 @@ func (v *mailboxesView) repaint() {
 		v.runAll.Hide()
 	}
 	v.top.Refresh()
+	v.expiry.show(v.a.expiryWarnings())
 
 	now := v.a.cfg.Now()
 	running := map[string]bool{}
