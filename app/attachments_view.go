@@ -2,13 +2,11 @@ package app
 
 import (
 	"fmt"
-	"net/url"
 	"path/filepath"
 	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -95,30 +93,11 @@ func safeExt(ext string) string {
 
 // saveAttachment asks where to save attachment i.
 func (v *viewer) saveAttachment(i int) {
-	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
-		if err != nil {
-			dialog.ShowError(err, v.win)
-			return
-		}
-		if w == nil {
-			return
-		}
-		if err := writeAll(w, v.content.Attachments[i].Data); err != nil {
-			dialog.ShowError(saveError(w.URI().Path(), err), v.win)
-		}
-	}, v.win)
-	d.SetFileName(v.attachmentFileName(i))
-	d.Show()
+	v.saveFile(v.attachmentFileName(i), v.content.Attachments[i].Data)
 }
 
 // openAttachment writes attachment i to a temporary file and asks the system
 // to open it with the app for its kind.
 func (v *viewer) openAttachment(i int) {
-	path, err := writeTempFile(v.attachmentFileName(i), v.content.Attachments[i].Data)
-	if err == nil {
-		err = v.a.fyne.OpenURL(&url.URL{Scheme: "file", Path: filepath.ToSlash(path)})
-	}
-	if err != nil {
-		dialog.ShowError(fmt.Errorf("could not open %s: %w — use Save… and open the file from there", attachmentName(v.content.Attachments[i], i), err), v.win)
-	}
+	v.openFile(v.attachmentFileName(i), v.content.Attachments[i].Data, attachmentName(v.content.Attachments[i], i))
 }

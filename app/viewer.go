@@ -34,6 +34,12 @@ type viewer struct {
 	msg     store.Message
 	raw     []byte
 	content store.Content
+
+	// chooseSave asks where to save a file named name and calls save with
+	// it (Fyne's file dialog; tests choose for the person).
+	chooseSave func(name string, save func(fyne.URIWriteCloser, error))
+	// openURL opens a file with the system's app for it.
+	openURL func(*url.URL) error
 }
 
 // showMessage opens message id in a window of its own.
@@ -68,7 +74,44 @@ func (a *App) loadMessage(ctx context.Context, id int64) (*viewer, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &viewer{a: a, msg: msg, raw: raw, content: store.ReadContent(raw)}, nil
+	v := &viewer{a: a, msg: msg, raw: raw, content: store.ReadContent(raw), openURL: a.fyne.OpenURL}
+	v.chooseSave = v.fileSaveDialog
+	return v, nil
+}
+
+// fileSaveDialog is Fyne's dialog for choosing where to save.
+func (v *viewer) fileSaveDialog(name string, save func(fyne.URIWriteCloser, error)) {
+	d := dialog.NewFileSave(save, v.win)
+	d.SetFileName(name)
+	d.Show()
+}
+
+// saveFile asks where to save data, suggesting name, and writes it there.
+func (v *viewer) saveFile(name string, data []byte) {
+	v.chooseSave(name, func(w fyne.URIWriteCloser, err error) {
+		if err != nil {
+			dialog.ShowError(err, v.win)
+			return
+		}
+		if w == nil {
+			return // cancelled
+		}
+		if err := writeAll(w, data); err != nil {
+			dialog.ShowError(saveError(w.URI().Path(), err), v.win)
+		}
+	})
+}
+
+// openFile writes data to a temporary file named name and asks the system
+// to open it with its app; what names the failure.
+func (v *viewer) openFile(name string, data []byte, what string) {
+	path, err := writeTempFile(name, data)
+	if err == nil {
+		err = v.openURL(&url.URL{Scheme: "file", Path: filepath.ToSlash(path)})
+	}
+	if err != nil {
+		dialog.ShowError(fmt.Errorf("could not open %s: %w — save it with the Save button and open the file from there", what, err), v.win)
+	}
 }
 
 func (v *viewer) title() string {
@@ -201,22 +244,7 @@ func safeFileName(name, fallback string) string {
 }
 
 // saveEML asks where to save the message's exact bytes.
-func (v *viewer) saveEML() {
-	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
-		if err != nil {
-			dialog.ShowError(err, v.win)
-			return
-		}
-		if w == nil {
-			return // cancelled
-		}
-		if err := writeAll(w, v.raw); err != nil {
-			dialog.ShowError(saveError(w.URI().Path(), err), v.win)
-		}
-	}, v.win)
-	d.SetFileName(v.emlName())
-	d.Show()
-}
+func (v *viewer) saveEML() { v.saveFile(v.emlName(), v.raw) }
 
 // writeAll writes data and closes w.
 func writeAll(w io.WriteCloser, data []byte) error {
@@ -232,16 +260,8 @@ func saveError(path string, err error) error {
 }
 
 // openInMailApp writes the message's exact bytes to a temporary .eml file
-// and asks the system to open it (the mail app that opens .eml files).
-func (v *viewer) openInMailApp() {
-	path, err := writeTempFile(v.emlName(), v.raw)
-	if err == nil {
-		err = v.a.fyne.OpenURL(&url.URL{Scheme: "file", Path: filepath.ToSlash(path)})
-	}
-	if err != nil {
-		dialog.ShowError(fmt.Errorf("could not open the message in your mail app: %w — use Save as .eml… and open the file from there", err), v.win)
-	}
-}
+// and asks the system to open it (with the mail app that opens .eml files).
+func (v *viewer) openInMailApp() { v.openFile(v.emlName(), v.raw, "the message in your mail app") }
 
 // openedFilesDir holds the files opened with the system's apps; files older
 // than a day are cleared when another is opened.
