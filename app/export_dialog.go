@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"strings"
+	"sync"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -46,6 +47,8 @@ type exportDialog struct {
 	dlg      dialog.Dialog
 
 	cancel context.CancelFunc
+	// mu serializes the updates from the background (see searchView.mu).
+	mu sync.Mutex
 	// done, when set, is called when an export ends (tests wait for it).
 	done func(n int, err error)
 }
@@ -179,7 +182,7 @@ func (d *exportDialog) run() {
 	s := d.a.store
 	req := d.req
 	progress := func(p store.ImportProgress) {
-		fyne.Do(func() {
+		d.do(func() {
 			if p.Total > 0 {
 				d.progress.SetValue(float64(p.Bytes) / float64(p.Total))
 			}
@@ -195,7 +198,10 @@ func (d *exportDialog) run() {
 		} else {
 			n, err = s.ExportIDs(ctx, req.ids, out, format, progress)
 		}
-		fyne.Do(func() { d.finished(n, err, out, format) })
+		if ctx.Err() != nil && err != nil {
+			err = fmt.Errorf("%w: %w", context.Canceled, err) // stopped, whatever the failure says
+		}
+		d.do(func() { d.finished(n, err, out, format) })
 	})
 }
 
@@ -236,4 +242,13 @@ func (d *exportDialog) closeOrCancel() {
 		return
 	}
 	d.dlg.Hide()
+}
+
+// do runs f on Fyne's goroutine, one update at a time.
+func (d *exportDialog) do(f func()) {
+	fyne.Do(func() {
+		d.mu.Lock()
+		defer d.mu.Unlock()
+		f()
+	})
 }

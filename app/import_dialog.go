@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -34,6 +35,8 @@ type importDialog struct {
 	dlg      dialog.Dialog
 
 	cancel context.CancelFunc
+	// mu serializes the updates from the background (see searchView.mu).
+	mu sync.Mutex
 	// done, when set, is called when an import ends (tests wait for it).
 	done func(store.ImportStats, error)
 }
@@ -133,14 +136,17 @@ func (d *importDialog) run() {
 	s := d.a.store
 	d.a.background(func(context.Context) {
 		stats, err := s.Import(ctx, paths, func(p store.ImportProgress) {
-			fyne.Do(func() {
+			d.do(func() {
 				if p.Total > 0 {
 					d.progress.SetValue(float64(p.Bytes) / float64(p.Total))
 				}
 				d.status.SetText(fmt.Sprintf("Imported %s…", howMany(p.Messages, "message", "messages")))
 			})
 		})
-		fyne.Do(func() { d.finished(stats, err) })
+		if ctx.Err() != nil && err != nil {
+			err = fmt.Errorf("%w: %w", context.Canceled, err) // stopped, whatever the failure says
+		}
+		d.do(func() { d.finished(stats, err) })
 	})
 }
 
@@ -182,4 +188,13 @@ func (d *importDialog) closeOrCancel() {
 		return
 	}
 	d.dlg.Hide()
+}
+
+// do runs f on Fyne's goroutine, one update at a time.
+func (d *importDialog) do(f func()) {
+	fyne.Do(func() {
+		d.mu.Lock()
+		defer d.mu.Unlock()
+		f()
+	})
 }

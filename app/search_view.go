@@ -47,6 +47,8 @@ type searchView struct {
 	export  *widget.Button
 
 	results resultPages
+	// exporting is the export dialog opened last.
+	exporting *exportDialog
 	// syncing is set while the filters are set from the query, so that they
 	// do not write it back.
 	syncing bool
@@ -447,7 +449,7 @@ func (sv *searchView) updateExportLabel() {
 
 // exportResults opens the export dialog for the ticked results, or for all.
 func (sv *searchView) exportResults() {
-	sv.a.showExport(sv.win, exportRequest{query: sv.results.query, ids: sv.results.selectedIDs()})
+	sv.exporting = sv.a.showExport(sv.win, exportRequest{query: sv.results.query, ids: sv.results.selectedIDs()})
 }
 
 // close stops what the screen has under way.
