@@ -150,7 +150,7 @@ func (sv *searchView) content() fyne.CanvasObject {
 		fyne.TextAlignLeading, fyne.TextStyle{Italic: true})
 	hint.Importance = widget.LowImportance
 	hint.Truncation = fyne.TextTruncateEllipsis
-	dates := container.NewHBox(sizedEntry(sv.from, 150), sizedEntry(sv.until, 150))
+	dates := container.NewHBox(sizedEntry(sv.from, 180), sizedEntry(sv.until, 180))
 	filters := container.NewHBox(sv.mailbox, dates, sv.attach)
 	top := container.NewVBox(
 		container.NewBorder(nil, nil, nil, help, sv.query),
@@ -487,5 +487,7 @@ The filters under the box write these for you.`
 
 func (sv *searchView) showHelp() {
 	text := widget.NewLabelWithStyle(searchHelp, fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
-	dialog.ShowCustom("How to search", "Close", container.NewVScroll(text), sv.win)
+	scroll := container.NewVScroll(text)
+	scroll.SetMinSize(fyne.NewSize(min(text.MinSize().Width, 720), min(text.MinSize().Height, 440)))
+	dialog.ShowCustom("How to search", "Close", scroll, sv.win)
 }

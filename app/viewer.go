@@ -13,6 +13,7 @@ import (
 	"unicode/utf8"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/layout"
@@ -144,7 +145,6 @@ func (v *viewer) header() fyne.CanvasObject {
 			return
 		}
 		key := widget.NewLabelWithStyle(name, fyne.TextAlignTrailing, fyne.TextStyle{Bold: true})
-		key.Importance = widget.LowImportance
 		val := widget.NewLabelWithStyle(value, fyne.TextAlignLeading, fyne.TextStyle{Bold: bold})
 		val.Wrapping = fyne.TextWrapWord
 		val.Selectable = true
@@ -308,21 +308,24 @@ func originalView(raw []byte) fyne.CanvasObject {
 	list := widget.NewList(
 		func() int { return len(lines) },
 		func() fyne.CanvasObject {
-			l := widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
-			l.Truncation = fyne.TextTruncateClip
-			return l
+			// Plain text, not a label: the lines sit as close as in a
+			// text editor.
+			t := canvas.NewText("", theme.Color(theme.ColorNameForeground))
+			t.TextStyle = fyne.TextStyle{Monospace: true}
+			return t
 		},
 		func(i widget.ListItemID, o fyne.CanvasObject) {
 			line := lines[i]
 			if len(line) > 1000 {
 				line = line[:1000] + " …"
 			}
-			o.(*widget.Label).SetText(strings.ReplaceAll(line, "\t", "    "))
+			t := o.(*canvas.Text)
+			t.Text = strings.ReplaceAll(line, "\t", "    ")
+			t.Refresh()
 		})
 	list.HideSeparators = true
 	note := widget.NewLabel(fmt.Sprintf("The message exactly as it was received: %s, %s lines.", byteSize(int64(len(raw))), thousands(len(lines))))
-	note.Importance = widget.LowImportance
-	return container.NewBorder(note, nil, nil, nil, list)
+	return container.NewBorder(note, nil, nil, nil, container.NewPadded(list))
 }
 
 // byteSize writes a size in bytes for people: 12 KB, 3.4 MB.

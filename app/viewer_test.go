@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
@@ -231,7 +232,7 @@ func TestViewerOriginal(t *testing.T) {
 	w.Resize(fyne.NewSize(600, 400))
 	var got []string
 	for _, o := range test.LaidOutObjects(w.Content()) {
-		if l, ok := o.(*widget.Label); ok && l.TextStyle.Monospace {
+		if l, ok := o.(*canvas.Text); ok && l.TextStyle.Monospace {
 			got = append(got, l.Text)
 		}
 	}
