@@ -147,7 +147,6 @@ func newResultRow() *resultRow {
 		l.Truncation = fyne.TextTruncateEllipsis
 	}
 	r.folder.Importance = widget.LowImportance
-	r.date.Importance = widget.LowImportance
 	r.snippet.Truncation = fyne.TextTruncateEllipsis
 	r.ExtendBaseWidget(r)
 	return r

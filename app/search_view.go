@@ -54,7 +54,10 @@ type searchView struct {
 	syncing bool
 	delay   time.Duration
 	timer   *time.Timer
+	ctx     context.Context // the search shown: its pages are read with it
 	cancel  context.CancelFunc
+	// open opens a result (the viewer; tests watch it).
+	open func(id int64)
 
 	// pending counts what is under way (a search waiting for typing to
 	// pause, a search or a page being read); tests wait for it to be 0.
@@ -105,7 +108,7 @@ func (a *App) showSearch() {
 }
 
 func (a *App) newSearchPane(w fyne.Window) *searchView {
-	sv := &searchView{a: a, win: w, delay: searchDelay}
+	sv := &searchView{a: a, win: w, delay: searchDelay, ctx: a.ctx, open: a.showMessage}
 	sv.query = widget.NewEntry()
 	sv.query.SetPlaceHolder(`Search all mail: words, "exact words", from:anna, subject:invoice …`)
 	sv.query.OnChanged = func(string) { sv.typed() }
@@ -134,7 +137,7 @@ func (a *App) newSearchPane(w fyne.Window) *searchView {
 	sv.list.OnSelected = func(i widget.ListItemID) {
 		sv.list.Unselect(i)
 		if i < sv.results.length() {
-			sv.a.showMessage(sv.results.id(i))
+			sv.open(sv.results.id(i))
 		}
 	}
 	sv.export = widget.NewButtonWithIcon("Export…", theme.DocumentSaveIcon(), sv.exportResults)
@@ -277,7 +280,7 @@ func (sv *searchView) runSearch(query string) {
 		sv.cancel()
 	}
 	ctx, cancel := context.WithCancel(sv.a.ctx)
-	sv.cancel = cancel
+	sv.ctx, sv.cancel = ctx, cancel
 	gen := sv.results.reset(query)
 	sv.export.Disable()
 	sv.status.SetText("Searching…")
@@ -419,7 +422,7 @@ func (sv *searchView) loadPage(page int) {
 	gen, query, ids := r.gen, r.query, r.pageIDs(page)
 	sv.pending.Add(1)
 	s := sv.a.store
-	ctx := sv.a.ctx
+	ctx := sv.ctx
 	sv.a.background(func(context.Context) {
 		rows, err := s.Results(ctx, query, ids)
 		sv.do(func() {

@@ -280,6 +280,25 @@ func TestSearchViewFilters(t *testing.T) {
 	}
 }
 
+// TestSearchViewOpens checks that choosing a row opens its message.
+func TestSearchViewOpens(t *testing.T) {
+	f := newSearchFixture(t, fixtureCorpus()[:150])
+	_, sv := openSearch(t, f, 10*time.Millisecond)
+	act(sv, func() { sv.query.SetText("quokka") })
+	waitIdle(t, sv)
+	var opened []int64
+	sv.open = func(id int64) { opened = append(opened, id) }
+	for _, i := range []int{2, 0} {
+		act(sv, func() { sv.list.Select(i) })
+		if len(opened) == 0 || opened[len(opened)-1] != sv.results.id(i) {
+			t.Errorf("choosing row %d opened %v, want message %d", i, opened, sv.results.id(i))
+		}
+	}
+	if n := len(opened); n != 2 {
+		t.Errorf("two choices opened %d messages", n)
+	}
+}
+
 // TestSearchViewStale starts searches one after the other without waiting:
 // only the last one's results may be shown.
 func TestSearchViewStale(t *testing.T) {
