@@ -20,7 +20,7 @@ import (
 // few pages of rows, never all rows.
 
 const (
-	firstPageRows = 100 // rows the search itself reads: what the first screen shows and more
+	firstPageRows = 40 // rows the search itself reads: more than a maximized window shows
 	pageRows      = 200 // rows read at a time as the list is scrolled
 	keptPages     = 30  // pages kept; the farthest from the one read is let go
 )
@@ -131,6 +131,11 @@ type resultRow struct {
 	folder  *widget.Label
 	clip    *widget.Icon
 	snippet *widget.RichText
+
+	// What the row shows now (search and message), so that redrawing a row
+	// that shows the same result again costs nothing.
+	gen uint64
+	id  int64
 }
 
 func newResultRow() *resultRow {
@@ -158,12 +163,16 @@ func (r *resultRow) CreateRenderer() fyne.WidgetRenderer {
 		container.New(&stackedLayout{}, top, r.snippet)))
 }
 
-// show fills the row with a result.
-func (r *resultRow) show(res store.Result, selected bool, onCheck func(bool)) {
+// show fills the row with a result of search gen.
+func (r *resultRow) show(gen uint64, res store.Result, selected bool, onCheck func(bool)) {
 	r.check.OnChanged = nil
 	r.check.SetChecked(selected)
 	r.check.OnChanged = onCheck
 	r.check.Enable()
+	if r.gen == gen && r.id == res.ID {
+		return // its texts are there already
+	}
+	r.gen, r.id = gen, res.ID
 	r.date.SetText(shortDate(res.Date))
 	r.from.SetText(senderName(res.From))
 	subject := res.Subject
@@ -183,6 +192,7 @@ func (r *resultRow) show(res store.Result, selected bool, onCheck func(bool)) {
 
 // showLoading blanks the row while its page is read.
 func (r *resultRow) showLoading() {
+	r.gen, r.id = 0, 0
 	r.check.OnChanged = nil
 	r.check.SetChecked(false)
 	r.check.Disable()

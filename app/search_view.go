@@ -308,7 +308,9 @@ func (sv *searchView) runSearch(query string) {
 			if !more {
 				sv.results.ids = resultIDs(first)
 			}
-			sv.list.ScrollToTop()
+			if sv.list.GetScrollOffset() > 0 {
+				sv.list.ScrollToTop()
+			}
 			sv.list.Refresh()
 			switch {
 			case len(first) == 0 && query == "":
@@ -402,7 +404,7 @@ func (sv *searchView) updateRow(i widget.ListItemID, o fyne.CanvasObject) {
 		return
 	}
 	id := res.ID
-	row.show(res, sv.results.selected[id], func(on bool) {
+	row.show(sv.results.gen, res, sv.results.selected[id], func(on bool) {
 		if on {
 			sv.results.selected[id] = true
 		} else {
