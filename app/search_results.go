@@ -20,7 +20,7 @@ import (
 // few pages of rows, never all rows.
 
 const (
-	firstPageRows = 40 // rows the search itself reads: more than a maximized window shows
+	firstPageRows = 40  // rows the search itself reads: more than a maximized window shows
 	pageRows      = 200 // rows read at a time as the list is scrolled
 	keptPages     = 30  // pages kept; the farthest from the one read is let go
 )

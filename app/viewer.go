@@ -23,9 +23,11 @@ import (
 	"github.com/mailkeep/mailkeep/store"
 )
 
-// bodyShown is how much of a message's text the viewer shows; the rest of a
-// longer one is a click away ("Open in mail app").
-const bodyShown = 128 << 10
+// bodyWrap is how many characters a line of the message's text has at most:
+// lines are wrapped once, so that the text is a list of lines drawn only as
+// they scroll into view (a wrapping label lays out all of a long text, which
+// takes seconds).
+const bodyWrap = 96
 
 // viewer is one message shown in a window of its own: its header, its text,
 // its attachments, and ways to take it out of the archive as it is.
@@ -35,6 +37,7 @@ type viewer struct {
 	msg     store.Message
 	raw     []byte
 	content store.Content
+	lines   []string // the text, wrapped at bodyWrap
 
 	// chooseSave asks where to save a file named name and calls save with
 	// it (Fyne's file dialog; tests choose for the person).
@@ -76,6 +79,11 @@ func (a *App) loadMessage(ctx context.Context, id int64) (*viewer, error) {
 		return nil, err
 	}
 	v := &viewer{a: a, msg: msg, raw: raw, content: store.ReadContent(raw), openURL: a.fyne.OpenURL}
+	text := v.content.Text
+	if strings.TrimSpace(text) == "" {
+		text = "(This message has no text.)"
+	}
+	v.lines = wrapLines(text, bodyWrap)
 	v.chooseSave = v.fileSaveDialog
 	return v, nil
 }
@@ -134,7 +142,7 @@ func (v *viewer) view() fyne.CanvasObject {
 		top.Add(v.attachmentsView())
 	}
 	top.Add(widget.NewSeparator())
-	return container.NewBorder(container.NewPadded(top), nil, nil, nil, container.NewVScroll(v.body()))
+	return container.NewBorder(container.NewPadded(top), nil, nil, nil, v.body())
 }
 
 // header is the message's From, To, Cc, Date, Subject and where it was found.
@@ -182,33 +190,58 @@ func (v *viewer) buttons() fyne.CanvasObject {
 	save := widget.NewButtonWithIcon("Save as .eml…", theme.DocumentSaveIcon(), v.saveEML)
 	open := widget.NewButtonWithIcon("Open in mail app", theme.MailComposeIcon(), v.openInMailApp)
 	orig := widget.NewButtonWithIcon("Show original", theme.FileTextIcon(), v.showOriginal)
-	return container.NewHBox(save, open, orig)
+	copyText := widget.NewButtonWithIcon("Copy text", theme.ContentCopyIcon(), v.copyText)
+	return container.NewHBox(save, open, orig, copyText)
 }
 
-// body is the message's text, selectable, cut at bodyShown.
+// body is the message's text: a list of its lines.
 func (v *viewer) body() fyne.CanvasObject {
-	text := v.content.Text
-	var note string
-	if len(text) > bodyShown {
-		cut := bodyShown
-		for cut > 0 && !utf8.RuneStart(text[cut]) {
-			cut--
+	list := widget.NewList(
+		func() int { return len(v.lines) },
+		func() fyne.CanvasObject {
+			return canvas.NewText("", theme.Color(theme.ColorNameForeground))
+		},
+		func(i widget.ListItemID, o fyne.CanvasObject) {
+			t := o.(*canvas.Text)
+			t.Text = v.lines[i]
+			t.Refresh()
+		})
+	list.HideSeparators = true
+	return container.NewPadded(list)
+}
+
+// wrapLines cuts text into lines of at most width characters, breaking at
+// spaces where it can; tabs become four spaces.
+func wrapLines(text string, width int) []string {
+	var out []string
+	for _, para := range strings.Split(strings.ReplaceAll(text, "\r\n", "\n"), "\n") {
+		para = strings.ReplaceAll(strings.TrimRight(para, "\r"), "\t", "    ")
+		for utf8.RuneCountInString(para) > width {
+			// The byte offset of the width-th rune, and the last space
+			// before it.
+			cut, n := 0, 0
+			for i := range para {
+				if n == width {
+					cut = i
+					break
+				}
+				n++
+			}
+			brk := strings.LastIndexByte(para[:cut], ' ')
+			if brk <= 0 {
+				brk = cut
+			}
+			out = append(out, para[:brk])
+			para = strings.TrimLeft(para[brk:], " ")
 		}
-		text = text[:cut]
-		note = fmt.Sprintf("The text is long: the first %s are shown. Open in mail app shows all of it.", byteSize(bodyShown))
+		out = append(out, para)
 	}
-	if strings.TrimSpace(text) == "" {
-		text = "(This message has no text.)"
-	}
-	label := widget.NewLabel(text)
-	label.Wrapping = fyne.TextWrapWord
-	label.Selectable = true
-	if note == "" {
-		return label
-	}
-	n := widget.NewLabelWithStyle(note, fyne.TextAlignLeading, fyne.TextStyle{Italic: true})
-	n.Wrapping = fyne.TextWrapWord
-	return container.NewVBox(label, n)
+	return out
+}
+
+// copyText puts the message's text on the clipboard.
+func (v *viewer) copyText() {
+	v.a.fyne.Clipboard().SetContent(v.content.Text)
 }
 
 // emlName is a file name for the message: its subject's words and .eml.

@@ -134,18 +134,23 @@ func TestViewer(t *testing.T) {
 			if !strings.Contains(strings.Join(texts, "\n"), m.From.Addr) {
 				t.Errorf("nothing shows the sender %s", m.From.Addr)
 			}
-			// The text: the model's body, and no markup.
-			var body string
-			for _, s := range texts {
-				if len(s) > len(body) {
-					body = s
-				}
-			}
+			// The text: the model's body, and no markup; the lines on
+			// screen are its first lines.
+			body := strings.Join(v.lines, "\n")
 			if !inOrder(storetest.Tokens(body), storetest.Tokens(m.Body)) {
 				t.Errorf("the text shown, %.200q, does not hold the body %.200q", body, m.Body)
 			}
 			if strings.Contains(body, "<p>") || strings.Contains(body, "</") {
 				t.Errorf("the text shown has HTML markup: %.200q", body)
+			}
+			var drawn []string
+			for _, o := range test.LaidOutObjects(w.Content()) {
+				if c, ok := o.(*canvas.Text); ok && c.Visible() {
+					drawn = append(drawn, c.Text)
+				}
+			}
+			if len(drawn) == 0 || !strings.HasPrefix(strings.Join(v.lines, "\n"), strings.Join(drawn[:min(3, len(drawn))], "\n")) {
+				t.Errorf("the lines drawn %q are not the text's first lines %q", drawn[:min(3, len(drawn))], v.lines[:min(3, len(v.lines))])
 			}
 
 			// Each attachment: its name and size shown, and Save… writes
@@ -239,6 +244,33 @@ func TestViewerOriginal(t *testing.T) {
 	want := []string{"Subject: x", "From: a@b", "", "line one", "    line two", ""}
 	if strings.Join(got, "|") != strings.Join(want, "|") {
 		t.Errorf("original shows %q, want %q", got, want)
+	}
+}
+
+func TestWrapLines(t *testing.T) {
+	cases := []struct {
+		text  string
+		width int
+		want  []string
+	}{
+		{"short", 10, []string{"short"}},
+		{"one two three four", 9, []string{"one two", "three", "four"}},
+		{"abcdefghijklmnop", 5, []string{"abcde", "fghij", "klmno", "p"}},
+		{"a\r\nb\n\nc", 5, []string{"a", "b", "", "c"}},
+		{"\tx", 10, []string{"    x"}},
+		{"Grüße aus München", 6, []string{"Grüße", "aus", "Münche", "n"}},
+		{"", 5, []string{""}},
+	}
+	for _, c := range cases {
+		got := wrapLines(c.text, c.width)
+		if strings.Join(got, "|") != strings.Join(c.want, "|") {
+			t.Errorf("wrapLines(%q, %d) = %q, want %q", c.text, c.width, got, c.want)
+		}
+		for _, l := range got {
+			if n := len([]rune(l)); n > c.width {
+				t.Errorf("wrapLines(%q, %d): line %q has %d characters", c.text, c.width, l, n)
+			}
+		}
 	}
 }
 
