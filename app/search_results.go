@@ -226,18 +226,6 @@ func shortDate(t time.Time) string {
 	return t.Local().Format("2006-01-02")
 }
 
-// senderName is the name part of a From header ("Anna Müller" of "Anna
-// Müller <anna@example.com>"), else the address.
-func senderName(from string) string {
-	from = strings.TrimSpace(from)
-	if i := strings.LastIndexByte(from, '<'); i > 0 {
-		if name := strings.Trim(strings.TrimSpace(from[:i]), `"`); name != "" {
-			return name
-		}
-	}
-	return strings.Trim(from, "<>")
-}
-
 // foundIn names where a message was seen, for a list: its first folder, and
 // how many more places there are.
 func foundIn(locs []store.Location) string {
