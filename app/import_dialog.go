@@ -41,9 +41,20 @@ type importDialog struct {
 	done func(store.ImportStats, error)
 }
 
-// showImport opens the import dialog over w.
+// showImport opens the import dialog over w; with no window (from the
+// tray), in a window of its own that closes with it.
 func (a *App) showImport(w fyne.Window) {
-	a.newImportDialog(w).dlg.Show()
+	own := w == nil
+	if own {
+		w = a.fyne.NewWindow("Import mail — Mailkeep")
+		w.Resize(fyne.NewSize(700, 460))
+		w.Show()
+	}
+	d := a.newImportDialog(w)
+	if own {
+		d.dlg.SetOnClosed(w.Close)
+	}
+	d.dlg.Show()
 }
 
 func (a *App) newImportDialog(w fyne.Window) *importDialog {

@@ -8,7 +8,9 @@ import (
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"github.com/mailkeep/mailkeep/store"
 	"github.com/mailkeep/mailkeep/store/storetest"
@@ -146,5 +148,40 @@ func TestImportDialogCancel(t *testing.T) {
 	}
 	if _, err := os.Stat(mbox); err != nil {
 		t.Errorf("the mbox file is gone: %v", err)
+	}
+}
+
+// TestShowImportWithoutWindow opens the import from the tray (no window): it
+// gets a window of its own, which closes with the dialog.
+func TestShowImportWithoutWindow(t *testing.T) {
+	f := newSearchFixture(t, fixtureCorpus()[:3])
+	f.a.showImport(nil)
+	var own fyne.Window
+	for _, w := range f.a.fyne.Driver().AllWindows() {
+		if w.Title() == "Import mail — Mailkeep" {
+			own = w
+		}
+	}
+	if own == nil {
+		t.Fatal("no window for the import")
+	}
+	overlays := own.Canvas().Overlays().List()
+	if len(overlays) == 0 {
+		t.Fatal("the import window shows no dialog")
+	}
+	var closeButton *widget.Button
+	for _, o := range test.LaidOutObjects(overlays[0]) {
+		if b, ok := o.(*widget.Button); ok && b.Text == "Close" {
+			closeButton = b
+		}
+	}
+	if closeButton == nil {
+		t.Fatal("the import dialog has no Close button")
+	}
+	test.Tap(closeButton)
+	for _, w := range f.a.fyne.Driver().AllWindows() {
+		if w == own {
+			t.Error("the import's own window stayed open after Close")
+		}
 	}
 }

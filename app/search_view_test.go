@@ -123,8 +123,8 @@ func TestSearchViewQueries(t *testing.T) {
 			}
 
 			// Every row, read page by page as a scroll would, newest first
-			// (for the long lists, which have pages to read).
-			if n > firstPageRows {
+			// (for the lists longer than a page).
+			if n > pageRows {
 				checkAllRows(t, sv, f)
 			}
 			// The rows on screen show their messages.
