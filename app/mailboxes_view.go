@@ -56,9 +56,12 @@ func newMailboxesView(a *App, w fyne.Window) *mailboxesView {
 	v.empty.Hide()
 	v.list = container.NewVBox()
 	settings := widget.NewButtonWithIcon("", theme.SettingsIcon(), a.showSettings)
+	search := widget.NewButtonWithIcon("Search", theme.SearchIcon(), a.showSearch)
+	search.Importance = widget.HighImportance
+	importMail := widget.NewButtonWithIcon("Import…", theme.DownloadIcon(), func() { a.showImport(w) })
 	v.expiry = newExpiryBanner(a, w)
 	title := widget.NewLabelWithStyle("Mailboxes", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	v.top = container.NewBorder(nil, nil, title, container.NewHBox(v.runAll, v.addBox, settings))
+	v.top = container.NewBorder(nil, nil, title, container.NewHBox(search, v.runAll, v.addBox, importMail, settings))
 	v.content = container.NewBorder(container.NewVBox(v.top, v.expiry.box), nil, nil, nil,
 		container.NewVScroll(container.NewVBox(v.empty, v.list)))
 

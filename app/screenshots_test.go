@@ -29,10 +29,10 @@ func TestScreenshots(t *testing.T) {
 	w, sv := openSearch(t, f, 10*time.Millisecond)
 	act(sv, func() { sv.query.SetText("zephyr after:2010-01-01") })
 	waitIdle(t, sv)
-	capture(t, w, filepath.Join(dir, "search.png"))
+	captureWindow(t, w, filepath.Join(dir, "search.png"))
 
 	act(sv, func() { sv.showHelp() })
-	capture(t, w, filepath.Join(dir, "search-help.png"))
+	captureWindow(t, w, filepath.Join(dir, "search-help.png"))
 	act(sv, func() {
 		for _, o := range w.Canvas().Overlays().List() {
 			w.Canvas().Overlays().Remove(o)
@@ -40,7 +40,7 @@ func TestScreenshots(t *testing.T) {
 	})
 
 	act(sv, func() { sv.exportResults() })
-	capture(t, w, filepath.Join(dir, "export.png"))
+	captureWindow(t, w, filepath.Join(dir, "export.png"))
 	act(sv, func() { sv.exporting.dlg.Hide() })
 
 	// The message with the most attachments of the results.
@@ -60,9 +60,9 @@ func TestScreenshots(t *testing.T) {
 	defer vw.Close()
 	v.win = vw
 	vw.Resize(fyne.NewSize(820, 680))
-	capture(t, vw, filepath.Join(dir, "viewer.png"))
+	captureWindow(t, vw, filepath.Join(dir, "viewer.png"))
 	vw.SetContent(originalView(v.raw))
-	capture(t, vw, filepath.Join(dir, "original.png"))
+	captureWindow(t, vw, filepath.Join(dir, "original.png"))
 
 	iw := test.NewWindow(nil)
 	defer iw.Close()
@@ -70,11 +70,11 @@ func TestScreenshots(t *testing.T) {
 	d := f.a.newImportDialog(iw)
 	d.addPath("/home/anna/Old mail/Thunderbird export.mbox")
 	d.dlg.Show()
-	capture(t, iw, filepath.Join(dir, "import.png"))
+	captureWindow(t, iw, filepath.Join(dir, "import.png"))
 }
 
 // capture draws w and writes it to path.
-func capture(t *testing.T, w fyne.Window, path string) {
+func captureWindow(t *testing.T, w fyne.Window, path string) {
 	t.Helper()
 	img := w.Canvas().Capture()
 	if img == nil || img.Bounds().Dx() < 100 || isBlank(img) {

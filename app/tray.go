@@ -124,7 +124,7 @@ func (a *App) trayMenu(v trayView) *fyne.Menu {
 	}
 	quit := fyne.NewMenuItem("Quit", a.quit)
 	quit.IsQuit = true
-	items = append(items, fyne.NewMenuItemSeparator(), runAll, pause,
+	items = append(items, fyne.NewMenuItemSeparator(), fyne.NewMenuItem("Search…", a.showSearch), runAll, pause,
 		fyne.NewMenuItem("Settings…", a.showSettings), fyne.NewMenuItemSeparator(), quit)
 	return fyne.NewMenu("Mailkeep", items...)
 }

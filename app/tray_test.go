@@ -79,7 +79,7 @@ func TestTrayFollowsTheBoard(t *testing.T) {
 	if got := fa.iconName(); got != "tray-idle-dark-panel.png" {
 		t.Errorf("icon at start = %q, want idle", got)
 	}
-	wantMenu := []string{"Open Mailkeep", "1 mailbox, no problems", "---", "Run all now", "Pause archiving", "Settings…", "---", "Quit"}
+	wantMenu := []string{"Open Mailkeep", "1 mailbox, no problems", "---", "Search…", "Run all now", "Pause archiving", "Settings…", "---", "Quit"}
 	if got := fa.labels(); !slices.Equal(got, wantMenu) {
 		t.Errorf("menu = %q, want %q", got, wantMenu)
 	}

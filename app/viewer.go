@@ -106,7 +106,7 @@ func (v *viewer) saveFile(name string, data []byte) {
 			return // cancelled
 		}
 		if err := writeAll(w, data); err != nil {
-			dialog.ShowError(saveError(w.URI().Path(), err), v.win)
+			dialog.ShowError(fileSaveError(w.URI().Path(), err), v.win)
 		}
 	})
 }
@@ -288,7 +288,7 @@ func writeAll(w io.WriteCloser, data []byte) error {
 	return err
 }
 
-func saveError(path string, err error) error {
+func fileSaveError(path string, err error) error {
 	return fmt.Errorf("could not save %s: %w — check that the disk has room and that you may write there, or choose another place", path, err)
 }
 

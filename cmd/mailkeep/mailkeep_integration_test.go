@@ -110,7 +110,7 @@ func TestTrayOnADesktop(t *testing.T) {
 		}
 		return slices.Contains(labels, "Pause archiving")
 	})
-	for _, want := range []string{"Open Mailkeep", "1 mailbox, no problems", "Run all now", "Pause archiving", "Settings…", "Quit"} {
+	for _, want := range []string{"Open Mailkeep", "1 mailbox, no problems", "Search…", "Run all now", "Pause archiving", "Settings…", "Quit"} {
 		if !slices.Contains(labels, want) {
 			t.Errorf("tray menu %q lacks %q", labels, want)
 		}
