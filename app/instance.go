@@ -10,6 +10,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/mailkeep/mailkeep/store"
 )
 
 // AlreadyRunningError says that Mailkeep already runs for this user; it was
@@ -21,15 +23,20 @@ func (e *AlreadyRunningError) Error() string {
 }
 
 // Instance is this process's claim to be the one Mailkeep of its user: it
-// listens on a Unix socket (Linux, macOS, Windows 10 and later) named after
-// ID, where a second start asks it to show its window.
+// holds a lock file beside a Unix socket (Linux, macOS, Windows 10 and
+// later) named after ID, and listens on the socket, where a second start
+// asks it to show its window. The lock, which the system lets go of when a
+// process ends however it ends, decides who is first; the socket is only for
+// talking.
 type Instance struct {
 	ln   net.Listener
+	lock *store.Lock
 	path string
 	wg   sync.WaitGroup
 }
 
-// instanceTimeout bounds a conversation between two starts of Mailkeep.
+// instanceTimeout bounds a conversation between two starts of Mailkeep, and
+// how long a second start waits for a first one that is still starting.
 const instanceTimeout = 5 * time.Second
 
 // instanceRequest and instanceReply are the whole protocol.
@@ -48,33 +55,51 @@ func InstanceSocket(getenv func(string) string) (string, error) {
 }
 
 // ClaimInstance makes this process the user's Mailkeep, listening on the
-// socket at path. When another Mailkeep answers there, it is asked to show
+// socket at path. When another Mailkeep holds the claim, it is asked to show
 // its window and the error is an *AlreadyRunningError. A socket left by a
-// Mailkeep that crashed (nobody answers) is replaced.
+// Mailkeep that crashed is replaced.
 func ClaimInstance(path string) (*Instance, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return nil, fmt.Errorf("cannot make the folder of %s: %w", path, err)
 	}
-	for attempt := 0; ; attempt++ {
-		ln, err := net.Listen("unix", path)
-		if err == nil {
-			return &Instance{ln: ln, path: path}, nil
+	lock, err := store.LockArchive(path)
+	var held *store.LockedError
+	if errors.As(err, &held) {
+		// Another Mailkeep: ask it to come forward (it may still be
+		// starting, and not listen yet).
+		deadline := time.Now().Add(instanceTimeout)
+		for {
+			askErr := askToShow(path)
+			if askErr == nil {
+				return nil, &AlreadyRunningError{Socket: path}
+			}
+			if time.Now().After(deadline) {
+				return nil, fmt.Errorf("Mailkeep is already running (process %d) but does not answer on %s (%w): end that process, then start Mailkeep again",
+					held.PID, path, askErr)
+			}
+			time.Sleep(100 * time.Millisecond)
 		}
-		if attempt > 0 {
-			return nil, fmt.Errorf("cannot listen on %s (%w): if no Mailkeep is running, delete that file", path, err)
-		}
-		// Taken: ask whoever is there to show itself.
-		if askErr := askToShow(path); askErr == nil {
-			return nil, &AlreadyRunningError{Socket: path}
-		}
-		// Nobody answered: a socket left by a crash (or not a socket).
-		if info, statErr := os.Lstat(path); statErr == nil && info.Mode()&os.ModeSocket == 0 && info.Mode().IsRegular() && info.Size() > 0 {
+	}
+	if err != nil {
+		return nil, err
+	}
+	// The claim is ours: a socket there was left by a crash.
+	if info, err := os.Lstat(path); err == nil {
+		if info.Mode().IsRegular() && info.Size() > 0 {
+			lock.Release()
 			return nil, fmt.Errorf("cannot listen on %s: it is a file, not a socket; move it away", path)
 		}
-		if err := os.Remove(path); err != nil && !errors.Is(err, os.ErrNotExist) {
+		if err := os.Remove(path); err != nil {
+			lock.Release()
 			return nil, fmt.Errorf("cannot replace the stale socket %s (%w): delete it", path, err)
 		}
 	}
+	ln, err := net.Listen("unix", path)
+	if err != nil {
+		lock.Release()
+		return nil, fmt.Errorf("cannot listen on %s: %w", path, err)
+	}
+	return &Instance{ln: ln, lock: lock, path: path}, nil
 }
 
 // askToShow asks the Mailkeep listening at path to show its window.
@@ -128,5 +153,5 @@ func (in *Instance) Close() error {
 	if rmErr := os.Remove(in.path); rmErr != nil && !errors.Is(rmErr, os.ErrNotExist) {
 		err = errors.Join(err, rmErr)
 	}
-	return err
+	return errors.Join(err, in.lock.Release())
 }

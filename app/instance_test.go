@@ -5,8 +5,11 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync/atomic"
 	"testing"
+
+	"github.com/mailkeep/mailkeep/store"
 )
 
 // shortDir is a temporary folder with a path short enough for a Unix socket
@@ -60,7 +63,8 @@ func TestSingleInstance(t *testing.T) {
 }
 
 // TestSingleInstanceStaleSocket: a socket left by a crashed Mailkeep (no
-// one listens) is replaced; a plain file in its place is not deleted.
+// one listens, no one holds the lock) is replaced; a plain file in its place
+// is not deleted; a holder of the lock that never answers is named.
 func TestSingleInstanceStaleSocket(t *testing.T) {
 	dir := shortDir(t)
 	path := filepath.Join(dir, ID+".sock")
@@ -96,6 +100,19 @@ func TestSingleInstanceStaleSocket(t *testing.T) {
 	}
 	if _, err := os.Stat(plain); err != nil {
 		t.Errorf("the plain file was deleted: %v", err)
+	}
+
+	// Someone holds the claim but never listens (hung): the second start
+	// gives up with an error that says what to do, not AlreadyRunning.
+	hung := filepath.Join(dir, "hung.sock")
+	lock, err := store.LockArchive(hung)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lock.Release()
+	_, err = ClaimInstance(hung)
+	if err == nil || errors.As(err, new(*AlreadyRunningError)) || !strings.Contains(err.Error(), "does not answer") {
+		t.Errorf("claim while a hung Mailkeep holds the lock: %v", err)
 	}
 }
 

@@ -66,7 +66,9 @@ func newBoxesFixture(t *testing.T, opt boxesOptions) *boxesFixture {
 	f.w = test.NewTempWindow(t, nil)
 	f.v = newMailboxesView(a, f.w)
 	f.v.place()
+	f.v.paint.Lock() // the view repaints from other goroutines in tests
 	f.w.Resize(mainWindowSize)
+	f.v.paint.Unlock()
 	return f
 }
 

@@ -9,7 +9,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
-	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -97,23 +96,40 @@ func TestTrayOnADesktop(t *testing.T) {
 	if menuPath == nil {
 		t.Fatalf("the tray item has no menu: %s", menuOut)
 	}
-	var labels []string
-	apptest.WaitUntil(30*time.Second, func() bool {
+	// menu reads the tray menu over D-Bus: each item's label and id.
+	menu := func() map[string]string {
 		layout, err := d.Output("dbus-send", "--session", "--print-reply", "--dest="+svc, menuPath[1],
 			"com.canonical.dbusmenu.GetLayout", "int32:0", "int32:-1", "array:string:")
 		if err != nil {
-			return false
+			return nil
 		}
-		labels = nil
-		for _, m := range regexp.MustCompile(`"label"\s*\n?\s*variant\s+string\s+"([^"]*)"`).FindAllStringSubmatch(layout, -1) {
-			labels = append(labels, m[1])
+		items := map[string]string{}
+		for _, m := range regexp.MustCompile(`(?s)struct \{\s*int32 (\d+)\s*array \[(.*?)\]\s*array \[`).FindAllStringSubmatch(layout, -1) {
+			if l := regexp.MustCompile(`"label"\s*variant\s+string\s+"([^"]*)"`).FindStringSubmatch(m[2]); l != nil {
+				items[l[1]] = m[1]
+			}
 		}
-		return slices.Contains(labels, "Pause archiving")
-	})
+		return items
+	}
+	click := func(items map[string]string, label string) {
+		t.Helper()
+		id, ok := items[label]
+		if !ok {
+			t.Fatalf("the tray menu has no %q: %v", label, items)
+		}
+		d.Run("dbus-send", "--session", "--print-reply", "--dest="+svc, menuPath[1],
+			"com.canonical.dbusmenu.Event", "int32:"+id, "string:clicked", "variant:int32:0", "uint32:0")
+	}
+	var items map[string]string
+	apptest.WaitUntil(30*time.Second, func() bool { items = menu(); return items["Pause archiving"] != "" })
 	for _, want := range []string{"Open Mailkeep", "1 mailbox, no problems", "Search…", "Run all now", "Pause archiving", "Settings…", "Quit"} {
-		if !slices.Contains(labels, want) {
-			t.Errorf("tray menu %q lacks %q", labels, want)
+		if _, ok := items[want]; !ok {
+			t.Errorf("tray menu %v lacks %q", items, want)
 		}
+	}
+	click(items, "Pause archiving")
+	if !apptest.WaitUntil(30*time.Second, func() bool { items = menu(); return items["Resume archiving"] != "" }) {
+		t.Errorf("after Pause archiving, the menu is %v: no Resume archiving", items)
 	}
 
 	second := exec.Command(bin, "--db", db)
@@ -123,19 +139,20 @@ func TestTrayOnADesktop(t *testing.T) {
 		t.Errorf("second start: %v, output:\n%s\nwant exit 0 saying Mailkeep is already running", err, out)
 	}
 
-	if err := first.Process.Signal(syscall.SIGTERM); err != nil {
+	// Quit in the tray ends Mailkeep cleanly.
+	click(menu(), "Quit")
+	waitExit(t, first, "Quit")
+
+	// So does SIGTERM (a session ending).
+	again := exec.Command(bin, "--tray", "--db", db)
+	d.Start(again, "mailkeep-again.log")
+	if !apptest.WaitUntil(time.Minute, func() bool { return watcherItems() != "" }) {
+		t.Fatal("the second run's tray icon did not register")
+	}
+	if err := again.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}
-	done := make(chan error, 1)
-	go func() { done <- first.Wait() }()
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Errorf("after SIGTERM: %v, want a clean exit", err)
-		}
-	case <-time.After(time.Minute):
-		t.Fatal("mailkeep did not end within a minute of SIGTERM")
-	}
+	waitExit(t, again, "SIGTERM")
 	if _, err := os.Stat(filepath.Join(d.Dir, "runtime", app.ID+".sock")); !os.IsNotExist(err) {
 		t.Errorf("the single-instance socket is still there: %v", err)
 	}
@@ -144,4 +161,19 @@ func TestTrayOnADesktop(t *testing.T) {
 		t.Fatalf("the archive is still locked after mailkeep ended: %v", err)
 	}
 	lock.Release()
+}
+
+// waitExit waits for cmd to end after why, and fails unless it ended well.
+func waitExit(t *testing.T, cmd *exec.Cmd, why string) {
+	t.Helper()
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("after %s: %v, want a clean exit", why, err)
+		}
+	case <-time.After(time.Minute):
+		t.Fatalf("mailkeep did not end within a minute of %s", why)
+	}
 }

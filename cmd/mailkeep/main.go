@@ -28,6 +28,9 @@ import (
 	"github.com/mailkeep/mailkeep/assets"
 )
 
+// version is Mailkeep's version; keep it in step with FyneApp.toml.
+const version = "0.1.0"
+
 func main() { os.Exit(run(os.Args[1:], os.Getenv)) }
 
 func run(args []string, getenv func(string) string) int {
@@ -74,6 +77,11 @@ func run(args []string, getenv func(string) string) int {
 	}
 
 	fa := fyneapp.NewWithID(app.ID)
+	if fa.Metadata().Name == "" {
+		// Built with go build rather than fyne package: the tray's title
+		// and the notifications' sender would be the bare ID.
+		fyneapp.SetMetadata(fyne.AppMetadata{ID: app.ID, Name: "Mailkeep", Version: version, Build: 1, Icon: assets.AppIcon})
+	}
 	fa.SetIcon(assets.AppIcon)
 	a, err := app.New(fa, app.Config{ArchivePath: *db, Logger: log})
 	if err != nil {
