@@ -76,3 +76,33 @@ func (b *batch) commit(ctx context.Context, state *store.FolderState, durable bo
 	b.msgs, b.bytes = nil, 0
 	return nil
 }
+
+// committer stores a folder's batches on a goroutine of its own, one at a
+// time and in order, so that the next batch is fetched while the last one
+// is stored: at most one batch is in flight. A commit's error is returned by
+// the next commit or wait.
+type committer struct {
+	done chan error // the batch in flight; nil: none
+}
+
+// commit waits for the batch in flight, then starts storing b together with
+// state.
+func (c *committer) commit(ctx context.Context, b *batch, state store.FolderState) error {
+	if err := c.wait(); err != nil {
+		return err
+	}
+	done := make(chan error, 1)
+	c.done = done
+	go func() { done <- b.commit(ctx, &state, false) }()
+	return nil
+}
+
+// wait waits for the batch in flight, if any, to be stored.
+func (c *committer) wait() error {
+	if c.done == nil {
+		return nil
+	}
+	err := <-c.done
+	c.done = nil
+	return err
+}

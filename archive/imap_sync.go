@@ -19,11 +19,19 @@ import (
 // syncIMAPFolder fetches the messages of folder above the highest UID
 // archived, or all of them when the folder's UIDVALIDITY changed (the
 // archive's hash identity keeps that from storing anything twice).
-func (r *runner) syncIMAPFolder(ctx context.Context, c *IMAPConn, folder string) error {
+func (r *runner) syncIMAPFolder(ctx context.Context, c *IMAPConn, folder string) (err error) {
+	// Batches are stored while the next is fetched; whatever ends the
+	// sync, the last one is waited for.
+	cm := &committer{}
+	defer func() {
+		if werr := cm.wait(); werr != nil {
+			err = errors.Join(err, werr)
+		}
+	}()
 	fr := r.folder(folder)
 	fr.Error = ""
 	var sel *imap.SelectData
-	err := c.wait(ctx, func() error {
+	err = c.wait(ctx, func() error {
 		var err error
 		sel, err = c.client.Select(folder, &imap.SelectOptions{ReadOnly: true}).Wait()
 		return err
@@ -71,12 +79,12 @@ func (r *runner) syncIMAPFolder(ctx context.Context, c *IMAPConn, folder string)
 	r.emit(Event{Kind: EventFolder, Folder: folder, Done: fr.Messages, Total: total, Bytes: fr.Bytes})
 	if len(uids) == 0 {
 		if stateChanged {
-			return r.newBatch(folder, total).commit(ctx, &state, false)
+			return cm.commit(ctx, r.newBatch(folder, total), state)
 		}
 		return nil
 	}
 	for chunk := range slices.Chunk(uids, r.opt.BatchMessages) {
-		if err := r.fetchIMAPChunk(ctx, c, folder, &state, chunk, total); err != nil {
+		if err := r.fetchIMAPChunk(ctx, c, cm, folder, &state, chunk, total); err != nil {
 			return err
 		}
 	}
@@ -143,7 +151,7 @@ var standInError = errors.New("the server sent a stand-in instead of the message
 // folder state committed with a batch never passes a UID of the chunk that
 // has not arrived yet. Messages the server fails to deliver, alone too, are
 // set aside.
-func (r *runner) fetchIMAPChunk(ctx context.Context, c *IMAPConn, folder string, state *store.FolderState, chunk []imap.UID, total int) error {
+func (r *runner) fetchIMAPChunk(ctx context.Context, c *IMAPConn, cm *committer, folder string, state *store.FolderState, chunk []imap.UID, total int) error {
 	b := r.newBatch(folder, total)
 	received := make(map[imap.UID]bool, len(chunk))
 	prefix := 0 // chunk[:prefix] have all arrived
@@ -154,7 +162,9 @@ func (r *runner) fetchIMAPChunk(ctx context.Context, c *IMAPConn, folder string,
 		if prefix > 0 {
 			state.LastUID = max(state.LastUID, uint32(chunk[prefix-1]))
 		}
-		return b.commit(ctx, state, false)
+		full := b
+		b = r.newBatch(folder, total)
+		return cm.commit(ctx, full, *state)
 	}
 	err := r.fetchUIDs(ctx, c, imap.UIDSetNum(chunk...), func(m fetched) error {
 		if !slices.Contains(chunk, m.uid) || received[m.uid] {
@@ -190,17 +200,21 @@ func (r *runner) fetchIMAPChunk(ctx context.Context, c *IMAPConn, folder string,
 		if received[uid] {
 			continue
 		}
-		if err := r.fetchAlone(ctx, c, folder, state, uid); err != nil {
+		if err := r.fetchAlone(ctx, c, cm, folder, state, uid); err != nil {
 			return err
 		}
 	}
-	state.LastUID = max(state.LastUID, uint32(chunk[len(chunk)-1]))
-	return r.newBatch(folder, total).commit(ctx, state, false)
+	if last := uint32(chunk[len(chunk)-1]); state.LastUID < last {
+		// Past what never arrived (expunged, or set aside).
+		state.LastUID = last
+		return cm.commit(ctx, r.newBatch(folder, total), *state)
+	}
+	return nil
 }
 
 // fetchAlone fetches one message that a larger FETCH did not deliver. A
 // message that is gone is no error; one the server will not serve is set aside.
-func (r *runner) fetchAlone(ctx context.Context, c *IMAPConn, folder string, state *store.FolderState, uid imap.UID) error {
+func (r *runner) fetchAlone(ctx context.Context, c *IMAPConn, cm *committer, folder string, state *store.FolderState, uid imap.UID) error {
 	got, answered, err := r.fetchOne(ctx, c, uid)
 	var ie *imap.Error
 	switch {
@@ -220,7 +234,7 @@ func (r *runner) fetchAlone(ctx context.Context, c *IMAPConn, folder string, sta
 	}
 	b := r.newBatch(folder, 0)
 	b.add(got.raw, r.location(folder, state.UIDValidity, uid), got.date, got.standIn())
-	return b.commit(ctx, state, false)
+	return cm.commit(ctx, b, *state)
 }
 
 // errNoContent is why a message answered without BODY[] was set aside.

@@ -33,7 +33,7 @@ type entraDovecot struct {
 	app authtest.App
 }
 
-func startEntraDovecot(t *testing.T) entraDovecot {
+func startEntraDovecot(t testing.TB) entraDovecot {
 	t.Helper()
 	idp := authtest.New(t)
 	app := idp.AddApp(authtest.App{})
@@ -44,7 +44,7 @@ func startEntraDovecot(t *testing.T) entraDovecot {
 
 // imapAccount is an Entra account for sharedMailbox over IMAPS, its secret
 // in an environment variable.
-func (e entraDovecot) imapAccount(t *testing.T, name string) archive.Account {
+func (e entraDovecot) imapAccount(t testing.TB, name string) archive.Account {
 	t.Helper()
 	host, p := port(t, e.d.IMAPSAddr)
 	env := "MAILKEEP_TEST_SECRET_" + strings.ToUpper(strings.ReplaceAll(name, "-", "_"))
