@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -35,7 +36,15 @@ func TestFaultParallelConnections(t *testing.T) {
 		r.srv.ThrottleFetches(archivetest.Throttle{}, archivetest.Throttle{Wait: 40 * time.Millisecond})
 
 		var log eventLog
-		rep := r.run(t, log.add)
+		var inProgress atomic.Int32
+		rep := r.run(t, func(ev archive.Event) {
+			if inProgress.Add(1) > 1 {
+				t.Errorf("Progress called again while a call for another event was running (%+v)", ev)
+			}
+			time.Sleep(2 * time.Millisecond) // a slow receiver widens the window
+			log.add(ev)
+			inProgress.Add(-1)
+		})
 		st := r.srv.Stats()
 		if st.MostFetches != connections {
 			t.Errorf("the server answered at most %d FETCHes at once, want %d", st.MostFetches, connections)
@@ -245,4 +254,42 @@ func TestFaultEmptyBodyIsFlaggedAndRetried(t *testing.T) {
 			t.Errorf("the server served %d empty bodies, want 3", st.Empty)
 		}
 	})
+}
+
+// TestFaultCancelStopsEveryConnection: cancelling a run over two connections
+// stops both soon (each at its next step), records the run as cancelled, and
+// the next run finishes the job with every message once.
+func TestFaultCancelStopsEveryConnection(t *testing.T) {
+	r := startFaultRig(t, nil)
+	r.connections = 2
+	r.deliver("INBOX", 100)
+	r.deliver("Sent Items", 100)
+	r.srv.HoldFirstFetch(10 * time.Second) // both connections are fetching when the cancel comes
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	busy := map[string]bool{}
+	rep, err := archive.Run(ctx, r.s, r.acct, r.options(func(ev archive.Event) {
+		if ev.Kind == archive.EventProgress {
+			busy[ev.Folder] = true
+			if len(busy) == 2 {
+				cancel()
+			}
+		}
+	}))
+	if !errors.Is(err, context.Canceled) || rep.Outcome != store.OutcomeCancelled {
+		t.Fatalf("run: %v, outcome %s; want cancelled", err, rep.Outcome)
+	}
+	if rep.Messages >= 200 {
+		t.Errorf("the cancelled run archived all %d messages; it should have stopped early", rep.Messages)
+	}
+	if runs, err := r.s.Runs(context.Background(), "fault", 1); err != nil || len(runs) != 1 || runs[0].Outcome != store.OutcomeCancelled {
+		t.Errorf("run history: %+v %v", runs, err)
+	}
+	rep = r.run(t, nil)
+	if rep.Outcome != store.OutcomeOK {
+		t.Errorf("second run: %s", rep.Outcome)
+	}
+	for _, f := range []string{"INBOX", "Sent Items"} {
+		checkOnce(t, r.s, "fault", f, r.srv.Messages(faultUser, f))
+	}
 }

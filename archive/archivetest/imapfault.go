@@ -596,18 +596,18 @@ func (s *FaultServer) fetchBegins() {
 	if hold <= 0 {
 		return
 	}
-	deadline := time.After(hold)
-	for s.fetching < 2 {
-		started := s.fetchStarted
-		s.mu.Unlock()
-		select {
-		case <-started:
-		case <-deadline:
-			s.mu.Lock()
-			return
-		}
-		s.mu.Lock()
+	if s.fetching > 1 {
+		return
 	}
+	// Another FETCH starting counts it and this one (still in flight)
+	// in MostFetches: no need to look at the count again.
+	started := s.fetchStarted
+	s.mu.Unlock()
+	select {
+	case <-started:
+	case <-time.After(hold):
+	}
+	s.mu.Lock()
 }
 
 func writeMessage(w *imapserver.FetchResponseWriter, m faultMessage, raw []byte, size int, options *imap.FetchOptions) error {
