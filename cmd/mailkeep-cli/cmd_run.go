@@ -96,7 +96,7 @@ func (a *app) runAccounts(cmd *cobra.Command, names []string, connections int) (
 	pool := &auth.EntraPool{} // accounts of one app share its token
 	failed := 0
 	for _, acct := range accounts {
-		bar := &runProgress{bar: a.newProgress(acct.Name, 0, false), folders: map[string]*folderProgress{}}
+		bar := newRunProgress(a.newProgress(acct.Name, 0, false))
 		start := time.Now()
 		rep, err := archive.Run(ctx, s, acct, archive.Options{
 			Pool: pool, Keyring: a.keyring(), Logger: a.log, Connections: connections,
@@ -163,6 +163,10 @@ type runProgress struct {
 }
 
 type folderProgress struct{ done, total int }
+
+func newRunProgress(bar *progress) *runProgress {
+	return &runProgress{bar: bar, folders: map[string]*folderProgress{}}
+}
 
 // event is archive.Options.Progress (called one event at a time).
 func (p *runProgress) event(e archive.Event) {

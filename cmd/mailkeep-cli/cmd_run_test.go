@@ -30,7 +30,7 @@ func TestConnectionsFlag(t *testing.T) {
 // TestRunProgressOverParallelFolders: the bar adds up the folders begun so
 // far and names those being archived, several at once.
 func TestRunProgressOverParallelFolders(t *testing.T) {
-	p := &runProgress{folders: map[string]*folderProgress{}}
+	p := newRunProgress(nil)
 	ev := func(kind archive.EventKind, folder string, done, total int) archive.Event {
 		return archive.Event{Kind: kind, Account: "sales", Folder: folder, Done: done, Total: total}
 	}
