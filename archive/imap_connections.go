@@ -9,12 +9,14 @@ import (
 )
 
 // syncIMAP brings every included folder of an IMAP account up to date. One
-// connection lists the folders; then up to Options.Connections connections
-// sync one folder each at a time, taking the next folder from a shared
-// queue when done. A transient failure (a cut, BYE, throttling) makes only
-// its connection wait and sign in again, resuming its folder where the last
-// commit ended; a permanent one (a refused credential) or giving up stops
-// all of them.
+// connection lists the folders and syncs them one after the other, taking
+// the next folder from a shared queue when done. When a folder turns out to
+// have new messages and other folders wait, one more connection starts, up
+// to Options.Connections, and takes from the same queue: a run with nothing
+// new stays on one connection (one sign-in). A transient failure (a cut,
+// BYE, throttling) makes only its connection wait and sign in again,
+// resuming its folder where the last commit ended; a permanent one (a
+// refused credential) or giving up stops all of them.
 func (r *runner) syncIMAP(ctx context.Context) error {
 	var (
 		first   *IMAPConn
@@ -35,41 +37,73 @@ func (r *runner) syncIMAP(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	q := &folderQueue{}
+	wctx, stop := context.WithCancelCause(ctx)
+	defer stop(nil)
+	p := &imapPool{r: r, ctx: wctx, stop: stop}
 	for _, f := range folders {
 		if !r.acct.includes(f.Name) {
 			continue
 		}
 		fr := r.folder(f.Name) // reports in the order of LIST, whoever syncs them
 		fr.SpecialUse = specialUseNames(f.SpecialUse)
-		q.names = append(q.names, f.Name)
+		p.q.names = append(p.q.names, f.Name)
 	}
-
-	wctx, stop := context.WithCancelCause(ctx)
-	defer stop(nil)
-	var wg sync.WaitGroup
-	for i := range max(1, min(r.opt.Connections, len(q.names))) {
-		var c *IMAPConn
-		if i == 0 {
-			c = first // the others connect when they start
-		}
-		wg.Go(func() {
-			if err := r.imapConnection(wctx, c, q); err != nil {
-				stop(err) // the first error stops the others
-			}
-		})
+	folder, ok := p.q.next()
+	if !ok {
+		lctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+		defer cancel()
+		first.Logout(lctx)
+		return nil
 	}
-	wg.Wait()
+	p.started = 1
+	p.start(first, folder)
+	p.wg.Wait()
 	if err := ctx.Err(); err != nil {
 		return err
 	}
 	return context.Cause(wctx) // nil when no connection failed
 }
 
-// imapConnection is one of the parallel connections: it syncs folders from q
-// until none is left, over c (nil: it connects first), connecting again
-// after a transient failure.
-func (r *runner) imapConnection(ctx context.Context, c *IMAPConn, q *folderQueue) error {
+// imapPool is the connections of one syncIMAP.
+type imapPool struct {
+	r    *runner
+	ctx  context.Context
+	stop context.CancelCauseFunc // with the first connection's error: stops the others
+	wg   sync.WaitGroup
+	q    folderQueue
+
+	mu      sync.Mutex
+	started int // connections started
+}
+
+// start runs a connection that syncs folder and then others from the queue,
+// over c (nil: it connects first).
+func (p *imapPool) start(c *IMAPConn, folder string) {
+	p.wg.Go(func() {
+		if err := p.r.imapConnection(p.ctx, c, folder, p); err != nil {
+			p.stop(err)
+		}
+	})
+}
+
+// more starts one more connection, with the next folder of the queue, if
+// Options.Connections allows and a folder waits.
+func (p *imapPool) more() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.started >= p.r.opt.Connections {
+		return
+	}
+	if folder, ok := p.q.next(); ok {
+		p.started++
+		p.start(nil, folder)
+	}
+}
+
+// imapConnection is one of the parallel connections: it syncs folder, then
+// folders from p's queue until none is left, over c (nil: it connects
+// first), connecting again after a transient failure.
+func (r *runner) imapConnection(ctx context.Context, c *IMAPConn, folder string, p *imapPool) error {
 	defer func() {
 		if c != nil {
 			lctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
@@ -77,10 +111,6 @@ func (r *runner) imapConnection(ctx context.Context, c *IMAPConn, q *folderQueue
 			c.Logout(lctx) // everything is committed; a failed goodbye changes nothing
 		}
 	}()
-	folder, ok := q.next()
-	if !ok {
-		return nil
-	}
 	return r.retry(ctx, func() string { return folder }, func() error {
 		for {
 			if c == nil {
@@ -89,12 +119,13 @@ func (r *runner) imapConnection(ctx context.Context, c *IMAPConn, q *folderQueue
 					return err
 				}
 			}
-			if err := r.syncIMAPFolder(ctx, c, folder); err != nil {
+			if err := r.syncIMAPFolder(ctx, c, folder, p.more); err != nil {
 				c.Close()
 				c = nil
 				return err
 			}
-			if folder, ok = q.next(); !ok {
+			var ok bool
+			if folder, ok = p.q.next(); !ok {
 				return nil
 			}
 		}

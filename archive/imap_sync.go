@@ -18,8 +18,9 @@ import (
 
 // syncIMAPFolder fetches the messages of folder above the highest UID
 // archived, or all of them when the folder's UIDVALIDITY changed (the
-// archive's hash identity keeps that from storing anything twice).
-func (r *runner) syncIMAPFolder(ctx context.Context, c *IMAPConn, folder string) (err error) {
+// archive's hash identity keeps that from storing anything twice). busy
+// is called when there turn out to be messages to fetch.
+func (r *runner) syncIMAPFolder(ctx context.Context, c *IMAPConn, folder string, busy func()) (err error) {
 	// Batches are stored while the next is fetched; whatever ends the
 	// sync, the last one is waited for.
 	cm := &committer{}
@@ -83,6 +84,7 @@ func (r *runner) syncIMAPFolder(ctx context.Context, c *IMAPConn, folder string)
 		}
 		return nil
 	}
+	busy() // there is fetching to do: another connection may take other folders meanwhile
 	for chunk := range slices.Chunk(uids, r.opt.BatchMessages) {
 		if err := r.fetchIMAPChunk(ctx, c, cm, folder, &state, chunk, total); err != nil {
 			return err

@@ -88,9 +88,14 @@ func TestFaultParallelConnections(t *testing.T) {
 		if n, _ := r.s.Count(context.Background(), ""); n != 70 {
 			t.Errorf("the archive holds %d messages, want 70", n)
 		}
+		// Nothing new: one connection (one sign-in) looks at every folder.
+		if rep := r.run(t, nil); rep.Messages != 0 || rep.Attempts != 1 {
+			t.Errorf("no-change run: %d messages over %d connections, want 0 over 1", rep.Messages, rep.Attempts)
+		}
+		// New mail in Copies: a second connection takes INBOX meanwhile.
 		more := r.deliver("Copies", 3)
-		if rep := r.run(t, nil); rep.Messages != len(more) || rep.New != len(more) {
-			t.Errorf("re-run fetched %d messages (%d new), want the %d new ones", rep.Messages, rep.New, len(more))
+		if rep := r.run(t, nil); rep.Messages != len(more) || rep.New != len(more) || rep.Attempts != connections {
+			t.Errorf("re-run fetched %d messages (%d new) over %d connections, want the %d new ones over %d", rep.Messages, rep.New, rep.Attempts, len(more), connections)
 		}
 	})
 }
