@@ -120,13 +120,13 @@ func New(fa fyne.App, cfg Config) (*App, error) {
 // runOptions are the options of every archive run the App starts.
 func (a *App) runOptions() archive.Options {
 	return archive.Options{
-		Progress:   a.board.event,
-		Logger:     a.log,
-		Keyring:    a.cfg.Keyring,
-		Pool:       a.pool,
-		TLSConfig:  a.cfg.TLSConfig,
-		HTTPClient: a.cfg.HTTPClient,
-		// TODO: Connections: a.fyne.Preferences().IntWithFallback(prefConnections, defaultConnections), once archive.Options has it.
+		Progress:    a.board.event,
+		Logger:      a.log,
+		Keyring:     a.cfg.Keyring,
+		Pool:        a.pool,
+		TLSConfig:   a.cfg.TLSConfig,
+		HTTPClient:  a.cfg.HTTPClient,
+		Connections: a.fyne.Preferences().IntWithFallback(prefConnections, defaultConnections),
 	}
 }
 

@@ -101,7 +101,7 @@ func (a *App) showSettings() {
 		}
 	})
 	parallel.SetSelected(strconv.Itoa(prefs.IntWithFallback(prefParallel, 2)))
-	countNote := widget.NewLabel("More connections archive a big mailbox faster; some servers limit them (Exchange Online allows a few per mailbox). The number of mailboxes at the same time takes effect when Mailkeep starts again.")
+	countNote := widget.NewLabel("More connections archive a big mailbox faster; some servers limit them (Exchange Online allows a few per mailbox). Both numbers take effect when Mailkeep starts again.")
 	countNote.Wrapping = fyne.TextWrapWord
 
 	form := widget.NewForm(
