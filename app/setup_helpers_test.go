@@ -77,6 +77,10 @@ func (q *testUI) do(f func()) { q.ch <- f }
 type testSetup struct {
 	*setup
 	q *testUI
+	// mains counts the times the setup left for the list of mailboxes,
+	// which these tests leave out: its own background work would change
+	// the screen from other goroutines than the test's.
+	mains int
 }
 
 // openTestSetup is a.openSetup with its screen changes run by settle.
@@ -85,7 +89,9 @@ func openTestSetup(t *testing.T, a *App) *testSetup {
 	q := &testUI{ch: make(chan func())}
 	s := a.openSetup()
 	s.ui = q.do
-	return &testSetup{setup: s, q: q}
+	ts := &testSetup{setup: s, q: q}
+	s.done = func() { ts.mains++ }
+	return ts
 }
 
 // settle runs the screen changes of the setup's background work (Test,

@@ -227,6 +227,9 @@ func TestSetupMicrosoftSave(t *testing.T) {
 	if s.lastSave != nil {
 		t.Fatalf("save: %v", s.lastSave)
 	}
+	if s.mains != 1 {
+		t.Errorf("after Save the setup went to the list of mailboxes %d times, want 1", s.mains)
+	}
 	waitFirstRuns(t, b.a, changed, grantedMailbox, grantedMailbox2)
 
 	ctx := context.Background()

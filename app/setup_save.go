@@ -36,7 +36,7 @@ func (s *setup) save() {
 				s.setProblem(err.Error())
 				return
 			}
-			s.a.showMain()
+			s.done()
 		})
 		if err != nil {
 			return
