@@ -37,7 +37,7 @@ type searchView struct {
 	a   *App
 	win fyne.Window
 
-	query   *widget.Entry
+	query   *searchEntry
 	mailbox *widget.Select
 	from    *widget.Entry // the first day wanted (after:)
 	until   *widget.Entry // the last day wanted (before: the day after)
@@ -109,7 +109,7 @@ func (a *App) showSearch() {
 
 func (a *App) newSearchPane(w fyne.Window) *searchView {
 	sv := &searchView{a: a, win: w, delay: searchDelay, ctx: a.ctx, open: a.showMessage}
-	sv.query = widget.NewEntry()
+	sv.query = newSearchEntry(func() { sv.win.Canvas().Focus(sv.list) })
 	sv.query.SetPlaceHolder(`Search all mail: words, "exact words", from:anna, subject:invoice …`)
 	sv.query.OnChanged = func(string) { sv.typed() }
 	sv.query.OnSubmitted = func(string) { sv.searchNow() }

@@ -299,6 +299,30 @@ func TestSearchViewOpens(t *testing.T) {
 	}
 }
 
+// The keyboard alone opens a result: Down in the search box moves to the
+// list, Space opens the highlighted row (the first).
+func TestSearchViewKeyboard(t *testing.T) {
+	f := newSearchFixture(t, fixtureCorpus()[:150])
+	w, sv := openSearch(t, f, 10*time.Millisecond)
+	act(sv, func() {
+		w.Canvas().Focus(sv.query)
+		sv.query.SetText("quokka")
+	})
+	waitIdle(t, sv)
+	var opened []int64
+	sv.open = func(id int64) { opened = append(opened, id) }
+	act(sv, func() {
+		sv.query.TypedKey(&fyne.KeyEvent{Name: fyne.KeyDown})
+	})
+	if w.Canvas().Focused() != sv.list {
+		t.Fatalf("after Down the focus is on %T, want the results", w.Canvas().Focused())
+	}
+	act(sv, func() { w.Canvas().Focused().TypedKey(&fyne.KeyEvent{Name: fyne.KeySpace}) })
+	if len(opened) != 1 || opened[0] != sv.results.id(0) {
+		t.Errorf("Space opened %v, want the first result %d", opened, sv.results.id(0))
+	}
+}
+
 // TestSearchViewStale starts searches one after the other without waiting:
 // only the last one's results may be shown.
 func TestSearchViewStale(t *testing.T) {
