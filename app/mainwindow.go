@@ -3,6 +3,7 @@ package app
 import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/driver/desktop"
 )
 
 // mainWindowSize is the main window's size when it first opens.
@@ -15,6 +16,9 @@ func (a *App) mainWindow() fyne.Window {
 		a.main = a.fyne.NewWindow("Mailkeep")
 		a.main.Resize(mainWindowSize)
 		a.main.SetCloseIntercept(a.closeMain)
+		// Ctrl+F (Cmd+F on a Mac) searches, as in a mail program.
+		a.main.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyF, Modifier: fyne.KeyModifierShortcutDefault},
+			func(fyne.Shortcut) { a.showSearch() })
 	}
 	return a.main
 }

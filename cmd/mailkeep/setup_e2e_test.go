@@ -68,7 +68,18 @@ func caBundle(t *testing.T, pems ...[]byte) string {
 func e2eMessage(i int) []byte {
 	return []byte(fmt.Sprintf("From: Anna Example <anna@example.com>\r\nTo: shared@contoso.com\r\n"+
 		"Subject: Delivery note %d\r\nDate: Mon, 2 Jan 2023 10:%02d:00 +0100\r\nMessage-ID: <e2e-%d@example.com>\r\n"+
-		"\r\nHello,\r\nthe pallets for order %d leave on Monday.\r\n", i, i%60, i, 1000+i))
+		"\r\nHello,\r\nthe pallets for order %d leave on Monday.%s\r\n", i, i%60, i, 1000+i, planted(i)))
+}
+
+// plantedAt is the one message of the test mailbox with the word
+// "zanzibar", which the end-to-end test searches for.
+const plantedAt = 7
+
+func planted(i int) string {
+	if i == plantedAt {
+		return "\r\nThe spices come from Zanzibar."
+	}
+	return ""
 }
 
 // TestSetupEndToEnd is an office admin's first hour, through the real
@@ -170,6 +181,19 @@ func TestSetupEndToEnd(t *testing.T) {
 	time.Sleep(time.Second)
 	main := d.Window("Mailkeep")
 	d.Screenshot(main, filepath.Join(shots, "main.png"))
+
+	// Search for the planted word, and open the message with the keyboard.
+	d.Focus(main)
+	d.Key("ctrl+f")
+	search := d.Window("Search — Mailkeep")
+	d.Focus(search)
+	d.Type("zanzibar")
+	time.Sleep(2 * time.Second) // the search runs after a pause in typing
+	d.Screenshot(search, filepath.Join(shots, "search.png"))
+	d.Key("Down", "space")
+	viewer := d.Window(fmt.Sprintf("Delivery note %d — Mailkeep", plantedAt)) // the viewer, named after the subject
+	time.Sleep(time.Second)
+	d.Screenshot(viewer, filepath.Join(shots, "viewer.png"))
 
 	// The archive holds every message, byte for byte: mailkeep-cli reads
 	// it while the app holds it.
