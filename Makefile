@@ -19,7 +19,7 @@ run: build
 build: gui cli
 
 gui: deps-build deps-gui
-	CGO_ENABLED=1 go build -o $(BIN)/mailkeep ./cmd/mailkeep
+	CGO_ENABLED=1 go build -modfile="$$(scripts/fyne-patched.sh)" -o $(BIN)/mailkeep ./cmd/mailkeep
 
 cli: deps-build
 	CGO_ENABLED=0 go build -o $(BIN)/mailkeep-cli ./cmd/mailkeep-cli

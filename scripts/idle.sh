@@ -21,7 +21,7 @@ die() { echo "idle: $*" >&2; exit 1; }
 for tool in Xvfb dbus-daemon dbus-send status-notifier-watcher xdotool getconf; do
   command -v "$tool" >/dev/null || die "$tool is missing: run scripts/deps.sh e2e"
 done
-[[ -x bin/mailkeep ]] || CGO_ENABLED=1 go build -o bin/mailkeep ./cmd/mailkeep
+[[ -x bin/mailkeep ]] || CGO_ENABLED=1 go build -modfile="$(scripts/fyne-patched.sh)" -o bin/mailkeep ./cmd/mailkeep
 [[ -x bin/mailkeep-cli ]] || CGO_ENABLED=0 go build -o bin/mailkeep-cli ./cmd/mailkeep-cli
 mk=$PWD/bin/mailkeep
 cli=$PWD/bin/mailkeep-cli

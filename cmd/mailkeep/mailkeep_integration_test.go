@@ -21,11 +21,16 @@ import (
 	"github.com/mailkeep/mailkeep/store"
 )
 
-// buildMailkeep builds this command into a temporary folder.
+// buildMailkeep builds this command into a temporary folder the way the
+// Makefile does: with the Fyne of scripts/fyne-patched.sh.
 func buildMailkeep(t *testing.T) string {
 	t.Helper()
+	modfile, err := exec.Command("bash", "../../scripts/fyne-patched.sh").Output()
+	if err != nil {
+		t.Fatalf("scripts/fyne-patched.sh: %v", err)
+	}
 	bin := filepath.Join(t.TempDir(), "mailkeep")
-	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
+	out, err := exec.Command("go", "build", "-modfile="+strings.TrimSpace(string(modfile)), "-o", bin, ".").CombinedOutput()
 	if err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
