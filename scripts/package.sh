@@ -28,7 +28,9 @@ dist=dist
 die() { echo "package: $*" >&2; exit 1; }
 
 case $target in
-linux) ;;
+linux)
+  command -v xz >/dev/null || die "xz is missing (fyne package makes a .tar.xz): install the Debian package xz-utils"
+  ;;
 windows)
   command -v x86_64-w64-mingw32-gcc >/dev/null ||
     die "x86_64-w64-mingw32-gcc is missing: run scripts/deps.sh windows (make windows does)"
