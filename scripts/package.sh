@@ -99,8 +99,9 @@ windows)
   mv "${exes[0]}" "$dist/mailkeep.exe"
   # A GUI-subsystem program opens no console window when started from the tray
   # or the Start menu.
-  x86_64-w64-mingw32-objdump -p "$dist/mailkeep.exe" | grep -Eq '^Subsystem[[:space:]]+0+2[[:space:]]' ||
-    die "dist/mailkeep.exe is not a Windows GUI-subsystem program"
+  headers=$(x86_64-w64-mingw32-objdump -p "$dist/mailkeep.exe")
+  grep -Eq '^Subsystem[[:space:]]+0+2[[:space:]]' <<<"$headers" ||
+    die "dist/mailkeep.exe is not a Windows GUI-subsystem program: $(grep -E '^Subsystem' <<<"$headers")"
   echo "== mailkeep-cli for Windows"
   CGO_ENABLED=0 GOOS=windows GOARCH=amd64 go build -trimpath -ldflags "-s -w" -o "$dist/mailkeep-cli.exe" "./$cli"
   outputs=("$dist/mailkeep.exe" "$dist/mailkeep-cli.exe")
