@@ -158,6 +158,7 @@ or option, missing argument, bad query).`,
 		newAccountCommand(a),
 		newRunCommand(a),
 		newDaemonCommand(a),
+		newDemoCommand(a),
 	)
 	return root
 }
