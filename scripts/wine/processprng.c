@@ -15,8 +15,9 @@
 #include <ntsecapi.h>
 
 // ProcessPrng fills data with size random bytes. The real one always
-// returns TRUE; this one returns FALSE only if RtlGenRandom fails, which Go's
-// runtime treats as fatal (better than handing out bytes that are not random).
+// returns TRUE; this one returns FALSE only if RtlGenRandom fails, and Go's
+// crypto/rand then stops the program (better than handing out bytes that are
+// not random).
 BOOL WINAPI ProcessPrng(PBYTE data, SIZE_T size)
 {
 	while (size > 0) {
