@@ -1,20 +1,31 @@
 # Mailkeep: two commands matter. `make run` builds and starts the app,
 # `make test` runs the whole suite. Both install what they need on Debian/Ubuntu.
+# The tray app (bin/mailkeep) needs cgo and a desktop session; the command
+# line (bin/mailkeep-cli) needs neither.
 SHELL := /bin/bash
 export PATH := $(PATH):/usr/local/go/bin
 BIN := bin
 
-.PHONY: run test build cli bench deps-build deps-test clean
+.PHONY: run test build gui cli bench deps-build deps-gui deps-test clean
 
-run: cli
-	$(BIN)/mailkeep-cli --help
+run: build
+	@if [[ -z "$${DISPLAY:-}" && -z "$${WAYLAND_DISPLAY:-}" && "$$(uname -s)" != Darwin ]]; then \
+	  echo "Mailkeep's window needs a desktop session (DISPLAY or WAYLAND_DISPLAY is not set)." >&2; \
+	  echo "On a server use the command line: $(BIN)/mailkeep-cli --help, or try it with $(BIN)/mailkeep-cli demo" >&2; \
+	  exit 1; \
+	fi
+	$(BIN)/mailkeep
 
-build: cli
+build: gui cli
+
+gui: deps-build deps-gui
+	CGO_ENABLED=1 go build -o $(BIN)/mailkeep ./cmd/mailkeep
 
 cli: deps-build
 	CGO_ENABLED=0 go build -o $(BIN)/mailkeep-cli ./cmd/mailkeep-cli
 
-test: deps-build deps-test
+test: deps-build deps-gui deps-test
+	@scripts/deps.sh e2e
 	scripts/test.sh
 
 bench: deps-build
@@ -23,6 +34,9 @@ bench: deps-build
 
 deps-build:
 	@scripts/deps.sh build
+
+deps-gui:
+	@scripts/deps.sh gui
 
 deps-test:
 	@scripts/deps.sh test

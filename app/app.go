@@ -58,7 +58,10 @@ type App struct {
 	cancel context.CancelFunc
 	jobs   sync.WaitGroup // the scheduler's Run, and checks in flight
 
-	main fyne.Window // nil until first shown
+	main      fyne.Window    // nil until first shown: setup and mailboxes take turns in it
+	mailboxes *mailboxesView // the list of mailboxes, made the first time it is shown
+
+	shell shell // the tray, notifications and quitting (tray.go)
 }
 
 // New opens (creating when needed) the archive and prepares the scheduler;
@@ -117,12 +120,13 @@ func New(fa fyne.App, cfg Config) (*App, error) {
 // runOptions are the options of every archive run the App starts.
 func (a *App) runOptions() archive.Options {
 	return archive.Options{
-		Progress:   a.board.event,
-		Logger:     a.log,
-		Keyring:    a.cfg.Keyring,
-		Pool:       a.pool,
-		TLSConfig:  a.cfg.TLSConfig,
-		HTTPClient: a.cfg.HTTPClient,
+		Progress:    a.board.event,
+		Logger:      a.log,
+		Keyring:     a.cfg.Keyring,
+		Pool:        a.pool,
+		TLSConfig:   a.cfg.TLSConfig,
+		HTTPClient:  a.cfg.HTTPClient,
+		Connections: a.fyne.Preferences().IntWithFallback(prefConnections, defaultConnections),
 	}
 }
 

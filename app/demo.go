@@ -229,7 +229,7 @@ func (d *demoWindow) event(e archive.Event) {
 		bytes += p.Bytes
 	}
 	d.counts.SetText(fmt.Sprintf("%d of %d in this folder · %s archived so far (%s)",
-		e.Done, e.Total, countWord(count), humanize.Bytes(uint64(bytes))))
+		e.Done, e.Total, messageCount(count), humanize.Bytes(uint64(bytes))))
 }
 
 // done shows the run's result and the search (on Fyne's goroutine).
@@ -237,9 +237,9 @@ func (d *demoWindow) done(rep archive.RunReport, total int, took time.Duration) 
 	d.bar.SetValue(1)
 	if rep.New > 0 {
 		d.status.SetText(fmt.Sprintf("Done: %s (%s) from %d folders archived in %s. Search them below.",
-			countWord(rep.New), humanize.Bytes(uint64(rep.Bytes)), len(rep.Folders), roundTook(took)))
+			messageCount(rep.New), humanize.Bytes(uint64(rep.Bytes)), len(rep.Folders), roundTook(took)))
 	} else {
-		d.status.SetText(fmt.Sprintf("Done: nothing new since the last demo; the demo archive holds %s. Search them below.", countWord(total)))
+		d.status.SetText(fmt.Sprintf("Done: nothing new since the last demo; the demo archive holds %s. Search them below.", messageCount(total)))
 	}
 	d.counts.Hide()
 	d.search.Show()
@@ -301,10 +301,10 @@ func (d *demoWindow) runSearch() {
 				if count > len(hits) {
 					shown = fmt.Sprintf(", the newest %d shown", len(hits))
 				}
-				text := fmt.Sprintf("%s found%s, newest first.", countWord(count), shown)
+				text := fmt.Sprintf("%s found%s, newest first.", messageCount(count), shown)
 				for _, s := range demo.SuggestedSearches() {
 					if s.Query == q {
-						text = fmt.Sprintf("%s found%s, newest first: %s.", countWord(count), shown, s.Finds)
+						text = fmt.Sprintf("%s found%s, newest first: %s.", messageCount(count), shown, s.Finds)
 					}
 				}
 				d.found.SetText(text)
@@ -393,7 +393,7 @@ func senderName(from string) string {
 	return from
 }
 
-func countWord(n int) string {
+func messageCount(n int) string {
 	if n == 1 {
 		return "1 message"
 	}

@@ -45,7 +45,7 @@ func TestStartDemo(t *testing.T) {
 		return strings.HasPrefix(status, "Done")
 	})
 	messages := len(demo.Mailbox())
-	if !strings.Contains(status, countWord(messages)) {
+	if !strings.Contains(status, messageCount(messages)) {
 		t.Errorf("status %q does not say %d messages were archived", status, messages)
 	}
 
@@ -128,7 +128,7 @@ func (d *demoWindow) shows(t *testing.T, query string) {
 	}
 	var rows []string
 	d.eventually(t, "the list shows what "+query+" finds", func() bool {
-		if d.query.Text != query || d.results.Length() != len(want) || !strings.HasPrefix(d.found.Text, countWord(len(want))+" found") {
+		if d.query.Text != query || d.results.Length() != len(want) || !strings.HasPrefix(d.found.Text, messageCount(len(want))+" found") {
 			return false
 		}
 		rows = rows[:0]

@@ -53,6 +53,11 @@ type Account struct {
 	Cloud         auth.Cloud `json:"cloud,omitempty"`
 	AuthorityHost string     `json:"authority_host,omitempty"`
 
+	// CertFile (Auth entra) is a certificate credential (PEM, or PFX/PKCS#12)
+	// the app signs in with instead of a client secret; Secret then says
+	// where the file's password is (an empty one when it has none).
+	CertFile string `json:"cert_file,omitempty"`
+
 	// Secret says where the password (Auth password) or the app's client
 	// secret (Auth entra) is: a keyring key or an environment variable.
 	Secret auth.SecretRef `json:"secret"`
@@ -152,7 +157,7 @@ func (a Account) Validate() error {
 			}
 		}
 	case AuthPassword:
-		if a.Tenant != "" || a.ClientID != "" || a.AuthorityHost != "" || a.Cloud != "" {
+		if a.Tenant != "" || a.ClientID != "" || a.AuthorityHost != "" || a.Cloud != "" || a.CertFile != "" {
 			return bad("auth", "a tenant, client ID, cloud or authority host is set, but the account signs in with a password: use --auth entra, or leave them out")
 		}
 	default:
@@ -236,10 +241,15 @@ func (a Account) DefaultSecretKey() string {
 	return auth.PasswordKey(a.User, a.Host)
 }
 
-// EntraConfig is the account's app registration with secret filled in.
+// EntraConfig is the account's app registration with secret filled in: the
+// client secret, or with CertFile the certificate file's password.
 func (a Account) EntraConfig(secret string, httpClient *http.Client) auth.EntraConfig {
-	return auth.EntraConfig{Tenant: a.Tenant, ClientID: a.ClientID, Cloud: a.Cloud,
+	cfg := auth.EntraConfig{Tenant: a.Tenant, ClientID: a.ClientID, Cloud: a.Cloud,
 		AuthorityHost: a.AuthorityHost, Secret: secret, HTTPClient: httpClient}
+	if a.CertFile != "" {
+		cfg.Secret, cfg.CertFile, cfg.CertPassword = "", a.CertFile, secret
+	}
+	return cfg
 }
 
 // CheckAccount is what the setup doctor (Check) needs to test the account.

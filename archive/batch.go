@@ -31,8 +31,10 @@ func isPlaceholder(raw []byte) bool {
 	return len(raw) < 64<<10 && bytes.Contains(raw, placeholderText)
 }
 
-func (b *batch) add(raw []byte, loc store.Location, dateHint time.Time) {
-	b.msgs = append(b.msgs, store.Incoming{Raw: raw, Location: loc, DateHint: dateHint, Placeholder: isPlaceholder(raw)})
+// add puts a message in the batch; standIn says it is a server's stand-in
+// for the message (archived flagged as a placeholder).
+func (b *batch) add(raw []byte, loc store.Location, dateHint time.Time, standIn bool) {
+	b.msgs = append(b.msgs, store.Incoming{Raw: raw, Location: loc, DateHint: dateHint, Placeholder: standIn})
 	b.bytes += int64(len(raw))
 }
 
@@ -55,6 +57,7 @@ func (b *batch) commit(ctx context.Context, state *store.FolderState, durable bo
 		return err
 	}
 	f := b.r.folder(b.folder)
+	b.r.mu.Lock()
 	for i, st := range stored {
 		if st.New {
 			f.New++
@@ -65,9 +68,41 @@ func (b *batch) commit(ctx context.Context, state *store.FolderState, durable bo
 	}
 	b.r.report.Messages += len(stored)
 	b.r.report.Bytes += b.bytes
+	ev := Event{Kind: EventProgress, Folder: b.folder, Done: f.Messages, Total: b.total, Bytes: f.Bytes}
+	b.r.mu.Unlock()
 	if len(stored) > 0 {
-		b.r.emit(Event{Kind: EventProgress, Folder: b.folder, Done: f.Messages, Total: b.total, Bytes: f.Bytes})
+		b.r.emit(ev)
 	}
 	b.msgs, b.bytes = nil, 0
 	return nil
+}
+
+// committer stores a folder's batches on a goroutine of its own, one at a
+// time and in order, so that the next batch is fetched while the last one
+// is stored: at most one batch is in flight. A commit's error is returned by
+// the next commit or wait.
+type committer struct {
+	done chan error // the batch in flight; nil: none
+}
+
+// commit waits for the batch in flight, then starts storing b together with
+// state.
+func (c *committer) commit(ctx context.Context, b *batch, state store.FolderState) error {
+	if err := c.wait(); err != nil {
+		return err
+	}
+	done := make(chan error, 1)
+	c.done = done
+	go func() { done <- b.commit(ctx, &state, false) }()
+	return nil
+}
+
+// wait waits for the batch in flight, if any, to be stored.
+func (c *committer) wait() error {
+	if c.done == nil {
+		return nil
+	}
+	err := <-c.done
+	c.done = nil
+	return err
 }

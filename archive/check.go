@@ -193,8 +193,11 @@ func (c *checkRun) readSecret(ctx context.Context) []auth.Advice {
 		return auth.CheckEntraConfig(acct.Entra.Config())
 	case acct.EntraConfig != nil:
 		cfg := *acct.EntraConfig
-		if cfg.Secret == "" && cfg.CertFile == "" {
+		switch {
+		case cfg.Secret == "" && cfg.CertFile == "":
 			cfg.Secret = c.secret
+		case cfg.CertFile != "" && cfg.CertPassword == "":
+			cfg.CertPassword = c.secret
 		}
 		if problems := auth.CheckEntraConfig(cfg); len(problems) > 0 {
 			return problems

@@ -30,7 +30,7 @@ func verdicts(advice []auth.Advice) string {
 	return strings.Join(parts, " ")
 }
 
-func port(t *testing.T, addr string) (string, int) {
+func port(t testing.TB, addr string) (string, int) {
 	t.Helper()
 	host, p, err := net.SplitHostPort(addr)
 	if err != nil {

@@ -4,7 +4,9 @@
 // in with a SASL client from package auth, streaming messages byte for byte
 // with BODY.PEEK[] or RETR — and hands it to the store in batches committed
 // together with the folder's sync state, so that an interrupted run resumes
-// where the last commit ended. Run records every run in the archive's
+// where the last commit ended. An IMAP account's folders are synced a few at
+// a time, each over a connection of its own (Options.Connections), and a
+// folder's next batch is fetched while the last one is stored. Run records every run in the archive's
 // history; Check is the setup doctor's run, which tries each step in turn and
 // says in plain words what failed and what to do. A Scheduler runs the
 // accounts on their schedules (every DURATION, daily at HH:MM), one run per

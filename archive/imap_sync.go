@@ -1,6 +1,7 @@
 package archive
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -15,43 +16,23 @@ import (
 	"github.com/mailkeep/mailkeep/store"
 )
 
-// syncIMAP is one IMAP attempt: connect, sign in, and bring every included
-// folder up to date, one batch (and its folder state) committed at a time.
-func (r *runner) syncIMAP(ctx context.Context) error {
-	c, err := DialIMAP(ctx, r.acct.Address(), r.acct.Security, r.opt.TLSConfig)
-	if err != nil {
-		return &connectError{err}
-	}
-	defer c.Close()
-	if err := r.signIn(ctx, c.Authenticate); err != nil {
-		return err
-	}
-	folders, err := c.Folders(ctx)
-	if err != nil {
-		return err
-	}
-	for _, f := range folders {
-		if !r.acct.includes(f.Name) {
-			continue
-		}
-		if err := r.syncIMAPFolder(ctx, c, f.Name); err != nil {
-			return err
-		}
-	}
-	lctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-	defer cancel()
-	c.Logout(lctx) // everything is committed; a failed goodbye changes nothing
-	return nil
-}
-
 // syncIMAPFolder fetches the messages of folder above the highest UID
 // archived, or all of them when the folder's UIDVALIDITY changed (the
-// archive's hash identity keeps that from storing anything twice).
-func (r *runner) syncIMAPFolder(ctx context.Context, c *IMAPConn, folder string) error {
+// archive's hash identity keeps that from storing anything twice). busy
+// is called when there turn out to be messages to fetch.
+func (r *runner) syncIMAPFolder(ctx context.Context, c *IMAPConn, folder string, busy func()) (err error) {
+	// Batches are stored while the next is fetched; whatever ends the
+	// sync, the last one is waited for.
+	cm := &committer{}
+	defer func() {
+		if werr := cm.wait(); werr != nil {
+			err = errors.Join(err, werr)
+		}
+	}()
 	fr := r.folder(folder)
 	fr.Error = ""
 	var sel *imap.SelectData
-	err := c.wait(ctx, func() error {
+	err = c.wait(ctx, func() error {
 		var err error
 		sel, err = c.client.Select(folder, &imap.SelectOptions{ReadOnly: true}).Wait()
 		return err
@@ -99,12 +80,13 @@ func (r *runner) syncIMAPFolder(ctx context.Context, c *IMAPConn, folder string)
 	r.emit(Event{Kind: EventFolder, Folder: folder, Done: fr.Messages, Total: total, Bytes: fr.Bytes})
 	if len(uids) == 0 {
 		if stateChanged {
-			return r.newBatch(folder, total).commit(ctx, &state, false)
+			return cm.commit(ctx, r.newBatch(folder, total), state)
 		}
 		return nil
 	}
+	busy() // there is fetching to do: another connection may take other folders meanwhile
 	for chunk := range slices.Chunk(uids, r.opt.BatchMessages) {
-		if err := r.fetchIMAPChunk(ctx, c, folder, &state, chunk, total); err != nil {
+		if err := r.fetchIMAPChunk(ctx, c, cm, folder, &state, chunk, total); err != nil {
 			return err
 		}
 	}
@@ -140,16 +122,38 @@ func (r *runner) newUIDs(ctx context.Context, c *IMAPConn, last uint32) ([]imap.
 type fetched struct {
 	uid  imap.UID
 	date time.Time
+	size int64 // RFC822.SIZE as the server gave it; 0: not given
 	raw  []byte
-	body bool // the response carried BODY[]
+	body bool // the response carried BODY[] (NIL counts, as empty)
 }
+
+// standIn says whether m is not the message but the stand-in Exchange
+// serves for an item it cannot convert: its "Retrieval using the IMAP4
+// protocol failed" text, an empty BODY[], or a BODY[] far shorter than the
+// RFC822.SIZE it gave for the same message. Exchange's sizes are estimates,
+// so only a body of less than an eighth of the size, and at least 4 KiB
+// short, counts: a real message wrongly taken for a stand-in is still
+// archived, only flagged and fetched again on the next run.
+func (m fetched) standIn() bool {
+	got := int64(len(m.raw))
+	switch {
+	case isPlaceholder(m.raw), len(bytes.TrimSpace(m.raw)) == 0:
+		return true
+	case m.size > 0 && got*8 < m.size && m.size-got >= 4<<10:
+		return true
+	}
+	return false
+}
+
+// standInError is why a stand-in was set aside.
+var standInError = errors.New("the server sent a stand-in instead of the message (archived and flagged; tried again on the next run)")
 
 // fetchIMAPChunk fetches chunk (ascending UIDs) with BODY.PEEK[] and
 // commits it, in more than one batch if it is larger than BatchBytes. The
 // folder state committed with a batch never passes a UID of the chunk that
 // has not arrived yet. Messages the server fails to deliver, alone too, are
 // set aside.
-func (r *runner) fetchIMAPChunk(ctx context.Context, c *IMAPConn, folder string, state *store.FolderState, chunk []imap.UID, total int) error {
+func (r *runner) fetchIMAPChunk(ctx context.Context, c *IMAPConn, cm *committer, folder string, state *store.FolderState, chunk []imap.UID, total int) error {
 	b := r.newBatch(folder, total)
 	received := make(map[imap.UID]bool, len(chunk))
 	prefix := 0 // chunk[:prefix] have all arrived
@@ -160,9 +164,10 @@ func (r *runner) fetchIMAPChunk(ctx context.Context, c *IMAPConn, folder string,
 		if prefix > 0 {
 			state.LastUID = max(state.LastUID, uint32(chunk[prefix-1]))
 		}
-		return b.commit(ctx, state, false)
+		full := b
+		b = r.newBatch(folder, total)
+		return cm.commit(ctx, full, *state)
 	}
-	var placeholders []imap.UID
 	err := r.fetchUIDs(ctx, c, imap.UIDSetNum(chunk...), func(m fetched) error {
 		if !slices.Contains(chunk, m.uid) || received[m.uid] {
 			return nil
@@ -171,10 +176,14 @@ func (r *runner) fetchIMAPChunk(ctx context.Context, c *IMAPConn, folder string,
 			return nil // tried alone below
 		}
 		received[m.uid] = true
-		b.add(m.raw, r.location(folder, state.UIDValidity, m.uid), m.date)
-		if isPlaceholder(m.raw) {
-			placeholders = append(placeholders, m.uid)
+		if m.standIn() {
+			// Set aside before the folder state passes it: a run
+			// cut in between tries it again all the same.
+			if err := r.setAside(ctx, folder, state.UIDValidity, uidString(m.uid), standInError); err != nil {
+				return err
+			}
 		}
+		b.add(m.raw, r.location(folder, state.UIDValidity, m.uid), m.date, m.standIn())
 		if b.full() {
 			return commitPrefix()
 		}
@@ -193,47 +202,61 @@ func (r *runner) fetchIMAPChunk(ctx context.Context, c *IMAPConn, folder string,
 		if received[uid] {
 			continue
 		}
-		if err := r.fetchAlone(ctx, c, folder, state, uid); err != nil {
+		if err := r.fetchAlone(ctx, c, cm, folder, state, uid); err != nil {
 			return err
 		}
 	}
-	for _, uid := range placeholders {
-		if err := r.setAside(ctx, folder, state.UIDValidity, uidString(uid), errors.New("the server sent a stand-in instead of the message (archived and flagged; tried again on the next run)")); err != nil {
-			return err
-		}
+	if last := uint32(chunk[len(chunk)-1]); state.LastUID < last {
+		// Past what never arrived (expunged, or set aside).
+		state.LastUID = last
+		return cm.commit(ctx, r.newBatch(folder, total), *state)
 	}
-	state.LastUID = max(state.LastUID, uint32(chunk[len(chunk)-1]))
-	return r.newBatch(folder, total).commit(ctx, state, false)
+	return nil
 }
 
 // fetchAlone fetches one message that a larger FETCH did not deliver. A
 // message that is gone is no error; one the server will not serve is set aside.
-func (r *runner) fetchAlone(ctx context.Context, c *IMAPConn, folder string, state *store.FolderState, uid imap.UID) error {
-	var got *fetched
-	err := r.fetchUIDs(ctx, c, imap.UIDSetNum(uid), func(m fetched) error {
-		if m.uid == uid && m.body {
-			got = &m
-		}
-		return nil
-	})
+func (r *runner) fetchAlone(ctx context.Context, c *IMAPConn, cm *committer, folder string, state *store.FolderState, uid imap.UID) error {
+	got, answered, err := r.fetchOne(ctx, c, uid)
 	var ie *imap.Error
 	switch {
 	case errors.As(err, &ie):
 		return r.setAside(ctx, folder, state.UIDValidity, uidString(uid), fmt.Errorf("the server would not send it: %s", ie.Text))
 	case err != nil:
 		return err
-	case got == nil:
+	case !answered:
 		return nil // expunged meanwhile: nothing to archive
+	case got == nil:
+		return r.setAside(ctx, folder, state.UIDValidity, uidString(uid), errNoContent)
+	}
+	if got.standIn() {
+		if err := r.setAside(ctx, folder, state.UIDValidity, uidString(uid), standInError); err != nil {
+			return err
+		}
 	}
 	b := r.newBatch(folder, 0)
-	b.add(got.raw, r.location(folder, state.UIDValidity, uid), got.date)
-	if err := b.commit(ctx, state, false); err != nil {
-		return err
-	}
-	if isPlaceholder(got.raw) {
-		return r.setAside(ctx, folder, state.UIDValidity, uidString(uid), errors.New("the server sent a stand-in instead of the message (archived and flagged; tried again on the next run)"))
-	}
-	return nil
+	b.add(got.raw, r.location(folder, state.UIDValidity, uid), got.date, got.standIn())
+	return cm.commit(ctx, b, *state)
+}
+
+// errNoContent is why a message answered without BODY[] was set aside.
+var errNoContent = errors.New("the server answered for the message but sent none of its content (tried again on the next run)")
+
+// fetchOne fetches the message uid alone. answered says whether the server
+// answered for it at all (a message expunged meanwhile gets no answer); got
+// is nil when the answer carried no BODY[].
+func (r *runner) fetchOne(ctx context.Context, c *IMAPConn, uid imap.UID) (got *fetched, answered bool, err error) {
+	err = r.fetchUIDs(ctx, c, imap.UIDSetNum(uid), func(m fetched) error {
+		if m.uid != uid {
+			return nil
+		}
+		answered = true
+		if m.body {
+			got = &m
+		}
+		return nil
+	})
+	return got, answered, err
 }
 
 // retrySetAside tries again the messages of folder set aside on earlier
@@ -254,26 +277,22 @@ func (r *runner) retrySetAside(ctx context.Context, c *IMAPConn, folder string, 
 			}
 			continue
 		}
-		var got *fetched
-		err := r.fetchUIDs(ctx, c, imap.UIDSetNum(imap.UID(uid)), func(f fetched) error {
-			if f.uid == imap.UID(uid) && f.body {
-				got = &f
-			}
-			return nil
-		})
+		got, answered, err := r.fetchOne(ctx, c, imap.UID(uid))
 		var ie *imap.Error
 		switch {
 		case errors.As(err, &ie):
 			err = r.setAside(ctx, folder, m.UIDValidity, m.UID, fmt.Errorf("the server would not send it: %s", ie.Text))
 		case err != nil:
 			return err
-		case got == nil:
+		case !answered:
 			err = r.s.ClearSetAside(ctx, m.Account, m.Folder, m.UIDValidity, m.UID) // gone from the server
-		case isPlaceholder(got.raw):
+		case got == nil:
+			err = r.setAside(ctx, folder, m.UIDValidity, m.UID, errNoContent)
+		case got.standIn():
 			err = r.setAside(ctx, folder, m.UIDValidity, m.UID, errors.New("the server still sends a stand-in instead of the message"))
 		default:
 			b := r.newBatch(folder, 0)
-			b.add(got.raw, r.location(folder, m.UIDValidity, got.uid), got.date)
+			b.add(got.raw, r.location(folder, m.UIDValidity, got.uid), got.date, false)
 			if err = b.commit(ctx, nil, false); err == nil {
 				err = r.s.ClearSetAside(ctx, m.Account, m.Folder, m.UIDValidity, m.UID)
 			}
@@ -285,11 +304,11 @@ func (r *runner) retrySetAside(ctx context.Context, c *IMAPConn, folder string, 
 	return nil
 }
 
-// fetchUIDs runs UID FETCH set (UID INTERNALDATE BODY.PEEK[]) and hands
+// fetchUIDs runs UID FETCH set (UID INTERNALDATE RFC822.SIZE BODY.PEEK[]) and hands
 // each message to f as it arrives; f's error stops it. A tagged NO or BAD
 // comes back as *imap.Error, except throttling, a *ThrottledError.
 func (r *runner) fetchUIDs(ctx context.Context, c *IMAPConn, set imap.UIDSet, f func(fetched) error) error {
-	opts := &imap.FetchOptions{UID: true, InternalDate: true, BodySection: []*imap.FetchItemBodySection{{Peek: true}}}
+	opts := &imap.FetchOptions{UID: true, InternalDate: true, RFC822Size: true, BodySection: []*imap.FetchItemBodySection{{Peek: true}}}
 	err := c.wait(ctx, func() error {
 		cmd := c.client.Fetch(set, opts)
 		// Once a literal fails, go-imap's reader goroutine goes on parsing
@@ -314,8 +333,11 @@ func (r *runner) fetchUIDs(ctx context.Context, c *IMAPConn, set imap.UIDSet, f 
 					m.uid = it.UID
 				case imapclient.FetchItemDataInternalDate:
 					m.date = it.Time
+				case imapclient.FetchItemDataRFC822Size:
+					m.size = it.Size
 				case imapclient.FetchItemDataBodySection:
 					if it.Literal == nil {
+						m.body = true // BODY[] NIL: an empty stand-in
 						continue
 					}
 					raw, err := readLiteral(it.Literal)

@@ -106,7 +106,7 @@ func (r *runner) syncPOP3(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		b.add(buf.Bytes(), store.Location{Account: r.acct.Name, Folder: pop3Folder, UID: m.UID}, time.Time{})
+		b.add(buf.Bytes(), store.Location{Account: r.acct.Name, Folder: pop3Folder, UID: m.UID}, time.Time{}, isPlaceholder(buf.Bytes()))
 		inBatch = append(inBatch, m)
 		if b.full() {
 			if err := commit(); err != nil {

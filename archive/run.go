@@ -11,6 +11,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/cenkalti/backoff/v5"
@@ -22,8 +23,9 @@ import (
 
 // Options tune Run. The zero Options are ready to use.
 type Options struct {
-	// Progress, if set, receives the run's events, on the run's goroutine:
-	// it must return quickly.
+	// Progress, if set, receives the run's events, one at a time (never
+	// two calls at once) but from the goroutine of whichever connection
+	// made them: it must return quickly.
 	Progress func(Event)
 	Logger   *slog.Logger // nil: no logging
 
@@ -39,10 +41,17 @@ type Options struct {
 	BatchMessages int
 	BatchBytes    int64
 
+	// Connections is how many folders of an IMAP account are synced at the
+	// same time, each on a connection of its own (default 2; 1: one folder
+	// after the other). Exchange Online throttles per mailbox, so a few
+	// are enough. POP3 always uses one (it has one mailbox).
+	Connections int
+
 	// Transient failures (network, BYE, identity provider 5xx) are retried
-	// up to Attempts times in all (default 5), waiting RetryInitial (default
-	// 2 s) doubling up to RetryMax (default 1 min) in between. Each attempt
-	// resumes where the last commit ended.
+	// up to Attempts times in all (default 5) on each connection, waiting
+	// RetryInitial (default 2 s) doubling up to RetryMax (default 1 min) in
+	// between, or the time a throttling server suggested. Each attempt
+	// resumes where the last commit ended; the other connections go on.
 	Attempts     uint
 	RetryInitial time.Duration
 	RetryMax     time.Duration
@@ -60,6 +69,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.BatchBytes <= 0 {
 		o.BatchBytes = 16 << 20
+	}
+	if o.Connections <= 0 {
+		o.Connections = 2
 	}
 	if o.Attempts == 0 {
 		o.Attempts = 5
@@ -83,7 +95,9 @@ const (
 	// EventProgress: a batch was committed; Done and Bytes grew.
 	EventProgress
 	// EventRetry: an attempt failed for a reason that may pass; the run
-	// waits Wait and resumes where the last commit ended. Err says why.
+	// (that connection, if there are several) waits Wait and resumes where
+	// the last commit ended. Err says why; Folder, if set, is the folder
+	// the connection was syncing.
 	EventRetry
 	// EventSetAside: a message failed and was set aside (UID), to be tried
 	// again on the next run. Err says why.
@@ -105,15 +119,18 @@ type Event struct {
 
 // FolderReport is what a run did in one folder.
 type FolderReport struct {
-	Folder      string `json:"folder"`
-	UIDValidity uint32 `json:"uidvalidity,omitempty"`
-	Messages    int    `json:"messages"`           // fetched and committed
-	New         int    `json:"new"`                // of these, not in the archive before
-	Bytes       int64  `json:"bytes"`              // their size
-	Rescanned   bool   `json:"rescanned,omitzero"` // UIDVALIDITY changed: read again from the start
-	SetAside    int    `json:"set_aside,omitzero"` // messages that failed and were set aside
-	Deleted     int    `json:"deleted,omitzero"`   // POP3: deleted on the server after archiving
-	Error       string `json:"error,omitempty"`    // why the folder could not be read
+	Folder string `json:"folder"`
+	// SpecialUse are the folder's special-use attributes as the IMAP
+	// server listed them (RFC 6154), such as \Sent or \Archive.
+	SpecialUse  []string `json:"special_use,omitempty"`
+	UIDValidity uint32   `json:"uidvalidity,omitempty"`
+	Messages    int      `json:"messages"`           // fetched and committed
+	New         int      `json:"new"`                // of these, not in the archive before
+	Bytes       int64    `json:"bytes"`              // their size
+	Rescanned   bool     `json:"rescanned,omitzero"` // UIDVALIDITY changed: read again from the start
+	SetAside    int      `json:"set_aside,omitzero"` // messages that failed and were set aside
+	Deleted     int      `json:"deleted,omitzero"`   // POP3: deleted on the server after archiving
+	Error       string   `json:"error,omitempty"`    // why the folder could not be read
 }
 
 // RunReport is what one run of one account did.
@@ -123,7 +140,7 @@ type RunReport struct {
 	Started  time.Time
 	Ended    time.Time
 	Outcome  store.Outcome
-	Attempts int // connections made (1 + retries)
+	Attempts int // connections made (one per parallel connection, plus one per retry)
 	Messages int // fetched and committed
 	New      int // of these, not in the archive before
 	Bytes    int64
@@ -296,8 +313,12 @@ type runner struct {
 	opt    Options
 	report RunReport
 
+	// mu guards report's totals and the folders' reports: an IMAP account's
+	// folders are synced on several connections at once.
+	mu      sync.Mutex
 	folders map[string]*FolderReport
 	order   []string
+	emitMu  sync.Mutex // Progress is called by one goroutine at a time
 
 	entra    *auth.Entra
 	password string
@@ -308,13 +329,36 @@ func (r *runner) run(ctx context.Context) error {
 	if err := r.credentials(ctx); err != nil {
 		return err
 	}
+	if r.acct.Protocol == POP3 {
+		// One mailbox, one connection: each attempt signs in again and
+		// resumes where the last commit ended.
+		return r.retry(ctx, nil, func() error {
+			r.countAttempt()
+			return r.syncPOP3(ctx)
+		})
+	}
+	return r.syncIMAP(ctx)
+}
+
+// countAttempt counts one connection made.
+func (r *runner) countAttempt() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.report.Attempts++
+}
+
+// retry runs op until it succeeds. A transient failure is retried, up to
+// Options.Attempts tries of op in all, after a backoff or the wait a
+// throttling server suggested, each retry announced in an EventRetry for the
+// folder that folder (nil: none) names. retry returns nil, ctx's error, a
+// permanent failure as it is, or a *GaveUpError.
+func (r *runner) retry(ctx context.Context, folder func() string, op func() error) error {
 	b := backoff.NewExponentialBackOff()
 	b.InitialInterval = r.opt.RetryInitial
 	b.MaxInterval = r.opt.RetryMax
 	var last error
 	_, err := backoff.Retry(ctx, func() (struct{}, error) {
-		r.report.Attempts++
-		err := r.session(ctx)
+		err := op()
 		last = err
 		switch {
 		case err == nil:
@@ -334,8 +378,15 @@ func (r *runner) run(ctx context.Context) error {
 			// last, not backoff's err: that one starts "retry after 50ms: "
 			// when the server suggested the wait.
 			err := last
-			r.opt.Logger.Warn("attempt failed; retrying", "account", r.acct.Name, "attempt", r.report.Attempts, "wait", wait, "error", err)
-			r.emit(Event{Kind: EventRetry, Wait: wait, Err: err})
+			ev := Event{Kind: EventRetry, Wait: wait, Err: err}
+			if folder != nil {
+				ev.Folder = folder()
+			}
+			r.mu.Lock()
+			attempts := r.report.Attempts
+			r.mu.Unlock()
+			r.opt.Logger.Warn("attempt failed; retrying", "account", r.acct.Name, "folder", ev.Folder, "attempt", attempts, "wait", wait, "error", err)
+			r.emit(ev)
 		}))
 	switch {
 	case err == nil:
@@ -345,7 +396,9 @@ func (r *runner) run(ctx context.Context) error {
 	case !transient(err):
 		return err
 	}
+	r.mu.Lock()
 	ge := &GaveUpError{Account: r.acct.Name, Attempts: r.report.Attempts, Err: last}
+	r.mu.Unlock()
 	var ce *connectError
 	if errors.As(last, &ce) {
 		advice := auth.ExplainConnectError(ce.err, r.acct.Host)
@@ -396,14 +449,6 @@ func (r *runner) credentials(ctx context.Context) error {
 	return nil
 }
 
-// session is one attempt: connect, sign in, sync.
-func (r *runner) session(ctx context.Context) error {
-	if r.acct.Protocol == POP3 {
-		return r.syncPOP3(ctx)
-	}
-	return r.syncIMAP(ctx)
-}
-
 // signIn signs in over one connection with a fresh (or still fresh) token or
 // the password; authenticate is the connection's Authenticate.
 func (r *runner) signIn(ctx context.Context, authenticate func(context.Context, sasl.Client) error) error {
@@ -442,6 +487,8 @@ func (r *runner) signIn(ctx context.Context, authenticate func(context.Context, 
 
 // folder returns the report of folder, making it on first use.
 func (r *runner) folder(name string) *FolderReport {
+	r.mu.Lock()
+	defer r.mu.Unlock()
 	f := r.folders[name]
 	if f == nil {
 		f = &FolderReport{Folder: name}
@@ -456,6 +503,8 @@ func (r *runner) emit(e Event) {
 		return
 	}
 	e.Account = r.acct.Name
+	r.emitMu.Lock()
+	defer r.emitMu.Unlock()
 	r.opt.Progress(e)
 }
 
@@ -466,8 +515,11 @@ func (r *runner) setAside(ctx context.Context, folder string, uidValidity uint32
 	if err != nil {
 		return err
 	}
-	r.folder(folder).SetAside++
+	f := r.folder(folder)
+	r.mu.Lock()
+	f.SetAside++
 	r.report.SetAside++
+	r.mu.Unlock()
 	r.emit(Event{Kind: EventSetAside, Folder: folder, UID: uid, Err: why})
 	return nil
 }

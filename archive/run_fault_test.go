@@ -27,11 +27,12 @@ const (
 
 // faultRig is a FaultServer with one mailbox and an archive to run against it.
 type faultRig struct {
-	srv  *archivetest.FaultServer
-	idp  *authtest.IdP // nil: password sign-in
-	app  authtest.App
-	s    *store.Store
-	acct archive.Account
+	srv         *archivetest.FaultServer
+	connections int           // Options.Connections; 0: the default
+	idp         *authtest.IdP // nil: password sign-in
+	app         authtest.App
+	s           *store.Store
+	acct        archive.Account
 }
 
 func startFaultRig(t *testing.T, idp *authtest.IdP) *faultRig {
@@ -62,11 +63,19 @@ func startFaultRig(t *testing.T, idp *authtest.IdP) *faultRig {
 
 func (r *faultRig) options(events func(archive.Event)) archive.Options {
 	o := archive.Options{TLSConfig: &tls.Config{RootCAs: r.srv.CertPool()}, Progress: events, BatchMessages: 5,
-		RetryInitial: 10 * time.Millisecond, RetryMax: 50 * time.Millisecond}
+		RetryInitial: 10 * time.Millisecond, RetryMax: 50 * time.Millisecond, Connections: r.connections}
 	if r.idp != nil {
 		o.HTTPClient = r.idp.Client()
 	}
 	return o
+}
+
+// eachConnections runs test once with one connection (folders one after the
+// other) and once with two (folders in parallel).
+func eachConnections(t *testing.T, test func(t *testing.T, connections int)) {
+	for _, n := range []int{1, 2} {
+		t.Run(fmt.Sprintf("connections=%d", n), func(t *testing.T) { test(t, n) })
+	}
 }
 
 func (r *faultRig) deliver(folder string, n int) []imap.UID {
@@ -133,215 +142,231 @@ func checkOnce(t *testing.T, s *store.Store, account, folder string, served map[
 }
 
 func TestFaultThrottlingWaitsTheSuggestedTime(t *testing.T) {
-	r := startFaultRig(t, nil)
-	r.deliver("INBOX", 20)
-	r.srv.ThrottleFetches(
-		archivetest.Throttle{Wait: 50 * time.Millisecond},
-		archivetest.Throttle{Wait: 70 * time.Millisecond, Bad: true},
-	)
-	var log eventLog
-	rep := r.run(t, log.add)
+	eachConnections(t, func(t *testing.T, connections int) {
+		r := startFaultRig(t, nil)
+		r.connections = connections
+		r.deliver("INBOX", 20)
+		r.srv.ThrottleFetches(
+			archivetest.Throttle{Wait: 50 * time.Millisecond},
+			archivetest.Throttle{Wait: 70 * time.Millisecond, Bad: true},
+		)
+		var log eventLog
+		rep := r.run(t, log.add)
 
-	var waits []time.Duration
-	for _, ev := range log.events {
-		if ev.Kind != archive.EventRetry {
-			continue
+		var waits []time.Duration
+		for _, ev := range log.events {
+			if ev.Kind != archive.EventRetry {
+				continue
+			}
+			waits = append(waits, ev.Wait)
+			var te *archive.ThrottledError
+			if !errors.As(ev.Err, &te) {
+				t.Errorf("retry event %v: not a *ThrottledError", ev.Err)
+				continue
+			}
+			if msg := ev.Err.Error(); !strings.HasPrefix(msg, "the server asked Mailkeep to pause for "+ev.Wait.String()+" (Request is throttled.") {
+				t.Errorf("retry event says %q; want it to say in words how long it pauses (%s)", msg, ev.Wait)
+			}
 		}
-		waits = append(waits, ev.Wait)
-		var te *archive.ThrottledError
-		if !errors.As(ev.Err, &te) {
-			t.Errorf("retry event %v: not a *ThrottledError", ev.Err)
-			continue
+		if fmt.Sprint(waits) != "[50ms 70ms]" {
+			t.Errorf("waits %v, want the suggested [50ms 70ms]", waits)
 		}
-		if msg := ev.Err.Error(); !strings.HasPrefix(msg, "the server asked Mailkeep to pause for "+ev.Wait.String()+" (Request is throttled.") {
-			t.Errorf("retry event says %q; want it to say in words how long it pauses (%s)", msg, ev.Wait)
+		if rep.Attempts != 3 || rep.Messages != 20 || rep.New != 20 {
+			t.Errorf("report: %d attempts, %d messages (%d new); want 3, 20, 20", rep.Attempts, rep.Messages, rep.New)
 		}
-	}
-	if fmt.Sprint(waits) != "[50ms 70ms]" {
-		t.Errorf("waits %v, want the suggested [50ms 70ms]", waits)
-	}
-	if rep.Attempts != 3 || rep.Messages != 20 || rep.New != 20 {
-		t.Errorf("report: %d attempts, %d messages (%d new); want 3, 20, 20", rep.Attempts, rep.Messages, rep.New)
-	}
-	if st := r.srv.Stats(); st.Throttled != 2 {
-		t.Errorf("server throttled %d FETCHes, want 2", st.Throttled)
-	}
-	checkOnce(t, r.s, "fault", "INBOX", r.srv.Messages(faultUser, "INBOX"))
-	if rep := r.run(t, nil); rep.Messages != 0 {
-		t.Errorf("re-run fetched %d messages, want 0", rep.Messages)
-	}
-	checkOnce(t, r.s, "fault", "INBOX", r.srv.Messages(faultUser, "INBOX"))
+		if st := r.srv.Stats(); st.Throttled != 2 {
+			t.Errorf("server throttled %d FETCHes, want 2", st.Throttled)
+		}
+		checkOnce(t, r.s, "fault", "INBOX", r.srv.Messages(faultUser, "INBOX"))
+		if rep := r.run(t, nil); rep.Messages != 0 {
+			t.Errorf("re-run fetched %d messages, want 0", rep.Messages)
+		}
+		checkOnce(t, r.s, "fault", "INBOX", r.srv.Messages(faultUser, "INBOX"))
+	})
 }
 
 func TestFaultPlaceholdersAreFlaggedAndRetried(t *testing.T) {
-	r := startFaultRig(t, nil)
-	uids := r.deliver("INBOX", 12)
-	r.srv.ServePlaceholder("INBOX", uids[2], 2) // first run and first retry
-	r.srv.ServePlaceholder("INBOX", uids[9], 1)
-	ctx := context.Background()
+	eachConnections(t, func(t *testing.T, connections int) {
+		r := startFaultRig(t, nil)
+		r.connections = connections
+		uids := r.deliver("INBOX", 12)
+		r.srv.ServePlaceholder("INBOX", uids[2], 2) // first run and first retry
+		r.srv.ServePlaceholder("INBOX", uids[9], 1)
+		ctx := context.Background()
 
-	rep := r.run(t, nil)
-	if rep.Messages != 12 || rep.SetAside != 2 {
-		t.Errorf("first run: %d messages, %d set aside; want 12 (2 placeholders), 2", rep.Messages, rep.SetAside)
-	}
-	if n, _ := r.s.Count(ctx, ""); n != 12 {
-		t.Errorf("after the first run the archive holds %d messages, want 12", n)
-	}
-	flagged := func() int {
-		res, err := r.s.Search(ctx, "", store.SearchOptions{NoSnippets: true})
-		if err != nil {
-			t.Fatal(err)
+		rep := r.run(t, nil)
+		if rep.Messages != 12 || rep.SetAside != 2 {
+			t.Errorf("first run: %d messages, %d set aside; want 12 (2 placeholders), 2", rep.Messages, rep.SetAside)
 		}
-		n := 0
-		for _, m := range res {
-			if m.Flags&store.FlagPlaceholder != 0 {
-				n++
+		if n, _ := r.s.Count(ctx, ""); n != 12 {
+			t.Errorf("after the first run the archive holds %d messages, want 12", n)
+		}
+		flagged := func() int {
+			res, err := r.s.Search(ctx, "", store.SearchOptions{NoSnippets: true})
+			if err != nil {
+				t.Fatal(err)
 			}
+			n := 0
+			for _, m := range res {
+				if m.Flags&store.FlagPlaceholder != 0 {
+					n++
+				}
+			}
+			return n
 		}
-		return n
-	}
-	if n := flagged(); n != 2 {
-		t.Errorf("%d placeholders flagged, want 2", n)
-	}
-	aside, _ := r.s.SetAsideMessages(ctx, "fault")
-	if len(aside) != 2 {
-		t.Fatalf("set aside: %+v, want the 2 placeholders' UIDs", aside)
-	}
+		if n := flagged(); n != 2 {
+			t.Errorf("%d placeholders flagged, want 2", n)
+		}
+		aside, _ := r.s.SetAsideMessages(ctx, "fault")
+		if len(aside) != 2 {
+			t.Fatalf("set aside: %+v, want the 2 placeholders' UIDs", aside)
+		}
 
-	// Second run: UID 10 comes whole, UID 3 is still a placeholder.
-	rep = r.run(t, nil)
-	if rep.Messages != 1 || rep.New != 1 || rep.SetAside != 1 {
-		t.Errorf("second run: %d messages (%d new), %d set aside; want 1, 1, 1", rep.Messages, rep.New, rep.SetAside)
-	}
-	// Third run: UID 3 comes whole at last.
-	rep = r.run(t, nil)
-	if rep.Messages != 1 || rep.New != 1 || rep.SetAside != 0 {
-		t.Errorf("third run: %d messages (%d new), %d set aside; want 1, 1, 0", rep.Messages, rep.New, rep.SetAside)
-	}
-	if aside, _ := r.s.SetAsideMessages(ctx, "fault"); len(aside) != 0 {
-		t.Errorf("still set aside: %+v", aside)
-	}
-	checkOnce(t, r.s, "fault", "INBOX", r.srv.Messages(faultUser, "INBOX"))
-	if rep := r.run(t, nil); rep.Messages != 0 {
-		t.Errorf("re-run fetched %d messages, want 0", rep.Messages)
-	}
-	if st := r.srv.Stats(); st.Placeholders != 3 {
-		t.Errorf("the server served %d placeholders, want 3", st.Placeholders)
-	}
+		// Second run: UID 10 comes whole, UID 3 is still a placeholder.
+		rep = r.run(t, nil)
+		if rep.Messages != 1 || rep.New != 1 || rep.SetAside != 1 {
+			t.Errorf("second run: %d messages (%d new), %d set aside; want 1, 1, 1", rep.Messages, rep.New, rep.SetAside)
+		}
+		// Third run: UID 3 comes whole at last.
+		rep = r.run(t, nil)
+		if rep.Messages != 1 || rep.New != 1 || rep.SetAside != 0 {
+			t.Errorf("third run: %d messages (%d new), %d set aside; want 1, 1, 0", rep.Messages, rep.New, rep.SetAside)
+		}
+		if aside, _ := r.s.SetAsideMessages(ctx, "fault"); len(aside) != 0 {
+			t.Errorf("still set aside: %+v", aside)
+		}
+		checkOnce(t, r.s, "fault", "INBOX", r.srv.Messages(faultUser, "INBOX"))
+		if rep := r.run(t, nil); rep.Messages != 0 {
+			t.Errorf("re-run fetched %d messages, want 0", rep.Messages)
+		}
+		if st := r.srv.Stats(); st.Placeholders != 3 {
+			t.Errorf("the server served %d placeholders, want 3", st.Placeholders)
+		}
+	})
 }
 
 func TestFaultMessageThatAlwaysFailsIsSetAside(t *testing.T) {
-	r := startFaultRig(t, nil)
-	uids := r.deliver("INBOX", 12)
-	bad := uids[3]
-	r.srv.FailAlways("INBOX", bad, true)
-	ctx := context.Background()
+	eachConnections(t, func(t *testing.T, connections int) {
+		r := startFaultRig(t, nil)
+		r.connections = connections
+		uids := r.deliver("INBOX", 12)
+		bad := uids[3]
+		r.srv.FailAlways("INBOX", bad, true)
+		ctx := context.Background()
 
-	var log eventLog
-	rep := r.run(t, log.add)
-	if rep.Messages != 11 || rep.SetAside != 1 || rep.Outcome != store.OutcomeOK {
-		t.Errorf("first run: %d messages, %d set aside, %s; want 11, 1, ok", rep.Messages, rep.SetAside, rep.Outcome)
-	}
-	if len(rep.Folders) != 1 || rep.Folders[0].SetAside != 1 {
-		t.Errorf("folder report: %+v", rep.Folders)
-	}
-	var asideEvents int
-	for _, ev := range log.events {
-		if ev.Kind == archive.EventSetAside && ev.UID == fmt.Sprint(bad) && ev.Err != nil {
-			asideEvents++
+		var log eventLog
+		rep := r.run(t, log.add)
+		if rep.Messages != 11 || rep.SetAside != 1 || rep.Outcome != store.OutcomeOK {
+			t.Errorf("first run: %d messages, %d set aside, %s; want 11, 1, ok", rep.Messages, rep.SetAside, rep.Outcome)
 		}
-	}
-	if asideEvents != 1 {
-		t.Errorf("%d set-aside events for UID %d, want 1", asideEvents, bad)
-	}
-	// The folder went on past it.
-	st, _, _ := r.s.FolderState(ctx, "fault", "INBOX")
-	if st.LastUID != uint32(uids[len(uids)-1]) {
-		t.Errorf("last UID %d, want %d", st.LastUID, uids[len(uids)-1])
-	}
+		if len(rep.Folders) != 1 || rep.Folders[0].SetAside != 1 {
+			t.Errorf("folder report: %+v", rep.Folders)
+		}
+		var asideEvents int
+		for _, ev := range log.events {
+			if ev.Kind == archive.EventSetAside && ev.UID == fmt.Sprint(bad) && ev.Err != nil {
+				asideEvents++
+			}
+		}
+		if asideEvents != 1 {
+			t.Errorf("%d set-aside events for UID %d, want 1", asideEvents, bad)
+		}
+		// The folder went on past it.
+		st, _, _ := r.s.FolderState(ctx, "fault", "INBOX")
+		if st.LastUID != uint32(uids[len(uids)-1]) {
+			t.Errorf("last UID %d, want %d", st.LastUID, uids[len(uids)-1])
+		}
 
-	// Still failing: set aside again, one more attempt counted; nothing else fetched.
-	rep = r.run(t, nil)
-	if rep.Messages != 0 || rep.SetAside != 1 {
-		t.Errorf("second run: %d messages, %d set aside; want 0, 1", rep.Messages, rep.SetAside)
-	}
-	aside, _ := r.s.SetAsideMessages(ctx, "fault")
-	if len(aside) != 1 || aside[0].UID != fmt.Sprint(bad) || aside[0].Attempts != 2 || aside[0].LastError == "" {
-		t.Fatalf("set aside: %+v; want UID %d after 2 attempts", aside, bad)
-	}
+		// Still failing: set aside again, one more attempt counted; nothing else fetched.
+		rep = r.run(t, nil)
+		if rep.Messages != 0 || rep.SetAside != 1 {
+			t.Errorf("second run: %d messages, %d set aside; want 0, 1", rep.Messages, rep.SetAside)
+		}
+		aside, _ := r.s.SetAsideMessages(ctx, "fault")
+		if len(aside) != 1 || aside[0].UID != fmt.Sprint(bad) || aside[0].Attempts != 2 || aside[0].LastError == "" {
+			t.Fatalf("set aside: %+v; want UID %d after 2 attempts", aside, bad)
+		}
 
-	// New mail meanwhile, and the message can be served at last.
-	more := r.deliver("INBOX", 3)
-	r.srv.FailAlways("INBOX", bad, false)
-	rep = r.run(t, nil)
-	if rep.Messages != 1+len(more) || rep.SetAside != 0 {
-		t.Errorf("third run: %d messages, %d set aside; want %d, 0", rep.Messages, rep.SetAside, 1+len(more))
-	}
-	if aside, _ := r.s.SetAsideMessages(ctx, "fault"); len(aside) != 0 {
-		t.Errorf("still set aside: %+v", aside)
-	}
-	checkOnce(t, r.s, "fault", "INBOX", r.srv.Messages(faultUser, "INBOX"))
+		// New mail meanwhile, and the message can be served at last.
+		more := r.deliver("INBOX", 3)
+		r.srv.FailAlways("INBOX", bad, false)
+		rep = r.run(t, nil)
+		if rep.Messages != 1+len(more) || rep.SetAside != 0 {
+			t.Errorf("third run: %d messages, %d set aside; want %d, 0", rep.Messages, rep.SetAside, 1+len(more))
+		}
+		if aside, _ := r.s.SetAsideMessages(ctx, "fault"); len(aside) != 0 {
+			t.Errorf("still set aside: %+v", aside)
+		}
+		checkOnce(t, r.s, "fault", "INBOX", r.srv.Messages(faultUser, "INBOX"))
+	})
 }
 
 func TestFaultDroppedConnectionsAndUIDValidityChange(t *testing.T) {
-	r := startFaultRig(t, nil)
-	r.deliver("INBOX", 30)
-	r.deliver("Sent Items", 8)
-	// The connection drops after 7, then after 7 more messages.
-	r.srv.CloseAfter(7)
-	var dropped int
-	rep := r.run(t, func(ev archive.Event) {
-		if ev.Kind == archive.EventRetry {
-			dropped++
-			if dropped == 1 {
-				r.srv.CloseAfter(7)
+	eachConnections(t, func(t *testing.T, connections int) {
+		r := startFaultRig(t, nil)
+		r.connections = connections
+		r.deliver("INBOX", 30)
+		r.deliver("Sent Items", 8)
+		// The connection drops after 7, then after 7 more messages.
+		r.srv.CloseAfter(7)
+		var dropped int
+		rep := r.run(t, func(ev archive.Event) {
+			if ev.Kind == archive.EventRetry {
+				dropped++
+				if dropped == 1 {
+					r.srv.CloseAfter(7)
+				}
+			}
+		})
+		r.srv.CloseAfter(0)
+		// One connection per folder at most, and one more per drop.
+		if st := r.srv.Stats(); rep.Attempts != connections+2 || st.Dropped != 2 || rep.Messages != 38 {
+			t.Errorf("with 2 dropped connections: %d attempts, %d messages, server dropped %d; want %d, 38, 2", rep.Attempts, rep.Messages, st.Dropped, connections+2)
+		}
+		checkOnce(t, r.s, "fault", "INBOX", r.srv.Messages(faultUser, "INBOX"))
+		checkOnce(t, r.s, "fault", "Sent Items", r.srv.Messages(faultUser, "Sent Items"))
+
+		r.srv.RebuildFolder(faultUser, "INBOX")
+		rep = r.run(t, nil)
+		var inbox archive.FolderReport
+		for _, f := range rep.Folders {
+			if f.Folder == "INBOX" {
+				inbox = f
 			}
 		}
-	})
-	r.srv.CloseAfter(0)
-	if st := r.srv.Stats(); rep.Attempts != 3 || st.Dropped != 2 || rep.Messages != 38 {
-		t.Errorf("with 2 dropped connections: %d attempts, %d messages, server dropped %d; want 3, 38, 2", rep.Attempts, rep.Messages, st.Dropped)
-	}
-	checkOnce(t, r.s, "fault", "INBOX", r.srv.Messages(faultUser, "INBOX"))
-	checkOnce(t, r.s, "fault", "Sent Items", r.srv.Messages(faultUser, "Sent Items"))
-
-	r.srv.RebuildFolder(faultUser, "INBOX")
-	rep = r.run(t, nil)
-	var inbox archive.FolderReport
-	for _, f := range rep.Folders {
-		if f.Folder == "INBOX" {
-			inbox = f
+		if !inbox.Rescanned || inbox.Messages != 30 || rep.New != 0 {
+			t.Errorf("after the rebuild: %+v, %d new; want a rescan of 30 with nothing new", inbox, rep.New)
 		}
-	}
-	if !inbox.Rescanned || inbox.Messages != 30 || rep.New != 0 {
-		t.Errorf("after the rebuild: %+v, %d new; want a rescan of 30 with nothing new", inbox, rep.New)
-	}
-	if n, _ := r.s.Count(context.Background(), ""); n != 38 {
-		t.Errorf("the archive holds %d messages, want 38", n)
-	}
-	checkOnce(t, r.s, "fault", "INBOX", r.srv.Messages(faultUser, "INBOX"))
+		if n, _ := r.s.Count(context.Background(), ""); n != 38 {
+			t.Errorf("the archive holds %d messages, want 38", n)
+		}
+		checkOnce(t, r.s, "fault", "INBOX", r.srv.Messages(faultUser, "INBOX"))
+	})
 }
 
 // TestFaultPlaceholderFetchedAloneIsRetried: a message comes back without
 // its body in a batch FETCH, and as a placeholder when fetched alone; it must
 // be set aside like any placeholder, and archived whole on a later run.
 func TestFaultPlaceholderFetchedAloneIsRetried(t *testing.T) {
-	r := startFaultRig(t, nil)
-	uids := r.deliver("INBOX", 8)
-	odd := uids[4]
-	r.srv.OmitBody("INBOX", odd, 1)
-	r.srv.ServePlaceholder("INBOX", odd, 1)
+	eachConnections(t, func(t *testing.T, connections int) {
+		r := startFaultRig(t, nil)
+		r.connections = connections
+		uids := r.deliver("INBOX", 8)
+		odd := uids[4]
+		r.srv.OmitBody("INBOX", odd, 1)
+		r.srv.ServePlaceholder("INBOX", odd, 1)
 
-	rep := r.run(t, nil)
-	if rep.Messages != 8 || rep.SetAside != 1 {
-		t.Errorf("first run: %d messages, %d set aside; want 8 (one placeholder), 1", rep.Messages, rep.SetAside)
-	}
-	rep = r.run(t, nil)
-	if rep.Messages != 1 || rep.New != 1 {
-		t.Errorf("second run: %d messages (%d new); want the real message of UID %d", rep.Messages, rep.New, odd)
-	}
-	if aside, _ := r.s.SetAsideMessages(context.Background(), "fault"); len(aside) != 0 {
-		t.Errorf("still set aside: %+v", aside)
-	}
-	checkOnce(t, r.s, "fault", "INBOX", r.srv.Messages(faultUser, "INBOX"))
+		rep := r.run(t, nil)
+		if rep.Messages != 8 || rep.SetAside != 1 {
+			t.Errorf("first run: %d messages, %d set aside; want 8 (one placeholder), 1", rep.Messages, rep.SetAside)
+		}
+		rep = r.run(t, nil)
+		if rep.Messages != 1 || rep.New != 1 {
+			t.Errorf("second run: %d messages (%d new); want the real message of UID %d", rep.Messages, rep.New, odd)
+		}
+		if aside, _ := r.s.SetAsideMessages(context.Background(), "fault"); len(aside) != 0 {
+			t.Errorf("still set aside: %+v", aside)
+		}
+		checkOnce(t, r.s, "fault", "INBOX", r.srv.Messages(faultUser, "INBOX"))
+	})
 }

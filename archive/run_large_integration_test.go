@@ -35,55 +35,62 @@ func TestRunLargeMailbox(t *testing.T) {
 	}
 
 	ctx := context.Background()
-	s, err := store.Open(ctx, filepath.Join(t.TempDir(), "archive.mailkeep"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	acct := e.imapAccount(t, "large")
-	opts := e.options(nil)
-	opts.BatchMessages = 0 // the engine's own batch size
-
-	start := time.Now()
-	rep, err := archive.Run(ctx, s, acct, opts)
-	if err != nil {
-		t.Fatalf("first run: %v", err)
-	}
-	first := time.Since(start)
-	if want := len(big) + bigFolderMessages; rep.Messages != want {
-		t.Errorf("first run archived %d messages, want %d", rep.Messages, want)
-	}
-
 	served := e.readIMAP(t)
-	for _, f := range []string{"INBOX", "Archive/Big"} {
-		uv := map[string]uint32{f: served[f].uidValidity}
-		got := archived(t, s, "large", []string{f}, uv)[f]
-		want := served[f].sums
-		if len(got) != len(want) {
-			t.Errorf("folder %q: %d archived, server has %d", f, len(got), len(want))
+	var s *store.Store
+	// The same mailbox into a fresh archive over one connection, then over
+	// two (INBOX and Archive/Big at the same time).
+	for _, connections := range []int{1, 2} {
+		var err error
+		s, err = store.Open(ctx, filepath.Join(t.TempDir(), "archive.mailkeep"))
+		if err != nil {
+			t.Fatal(err)
 		}
-		for uid, sum := range want {
-			if got[uid] != sum {
-				t.Errorf("folder %q UID %s: archived %q, server serves %s", f, uid, got[uid], sum)
+		defer s.Close()
+		acct := e.imapAccount(t, "large")
+		opts := e.options(nil)
+		opts.BatchMessages = 0 // the engine's own batch size
+		opts.Connections = connections
+
+		start := time.Now()
+		rep, err := archive.Run(ctx, s, acct, opts)
+		if err != nil {
+			t.Fatalf("connections=%d: first run: %v", connections, err)
+		}
+		first := time.Since(start)
+		if want := len(big) + bigFolderMessages; rep.Messages != want || rep.Attempts != connections {
+			t.Errorf("connections=%d: first run archived %d messages over %d connections, want %d over %d", connections, rep.Messages, rep.Attempts, want, connections)
+		}
+
+		for _, f := range []string{"INBOX", "Archive/Big"} {
+			uv := map[string]uint32{f: served[f].uidValidity}
+			got := archived(t, s, "large", []string{f}, uv)[f]
+			want := served[f].sums
+			if len(got) != len(want) {
+				t.Errorf("connections=%d: folder %q: %d archived, server has %d", connections, f, len(got), len(want))
+			}
+			for uid, sum := range want {
+				if got[uid] != sum {
+					t.Errorf("connections=%d: folder %q UID %s: archived %q, server serves %s", connections, f, uid, got[uid], sum)
+				}
 			}
 		}
-	}
-	if n, err := s.Count(ctx, `folder:"Archive/Big" Hello`); err != nil || n != bigFolderMessages {
-		t.Errorf("search in the big folder found %d, %v; want %d", n, err, bigFolderMessages)
-	}
+		if n, err := s.Count(ctx, `folder:"Archive/Big" Hello`); err != nil || n != bigFolderMessages {
+			t.Errorf("connections=%d: search in the big folder found %d, %v; want %d", connections, n, err, bigFolderMessages)
+		}
 
-	// Nothing new: the run only looks.
-	start = time.Now()
-	again, err := archive.Run(ctx, s, acct, opts)
-	if err != nil {
-		t.Fatalf("no-change run: %v", err)
+		// Nothing new: the run only looks.
+		start = time.Now()
+		again, err := archive.Run(ctx, s, acct, opts)
+		if err != nil {
+			t.Fatalf("connections=%d: no-change run: %v", connections, err)
+		}
+		noChange := time.Since(start)
+		if again.Messages != 0 || again.New != 0 || again.Attempts != 1 {
+			t.Errorf("connections=%d: no-change run fetched %d messages (%d new) over %d connections, want none over 1", connections, again.Messages, again.New, again.Attempts)
+		}
+		t.Logf("IMAP, %d connections: first run %d messages (%d MiB) in %v; no-change run over %d messages in %v", connections,
+			rep.Messages, rep.Bytes>>20, first.Round(time.Millisecond), rep.Messages, noChange.Round(time.Millisecond))
 	}
-	noChange := time.Since(start)
-	if again.Messages != 0 || again.New != 0 {
-		t.Errorf("no-change run fetched %d messages (%d new), want none", again.Messages, again.New)
-	}
-	t.Logf("IMAP: first run %d messages (%d MiB) in %v; no-change run over %d messages in %v",
-		rep.Messages, rep.Bytes>>20, first.Round(time.Millisecond), rep.Messages, noChange.Round(time.Millisecond))
 
 	// POP3 (INBOX only), the same hard messages and the 50 MiB one, compared
 	// with an independent reading of every RETR.
@@ -94,7 +101,7 @@ func TestRunLargeMailbox(t *testing.T) {
 	pop := archive.Account{Name: "large-pop", Protocol: archive.POP3, Host: host, Port: p, Security: archive.SecurityTLS,
 		User: popUser, Auth: archive.AuthPassword, Secret: auth.SecretRef{Env: "MAILKEEP_TEST_LARGE_POP"}}
 	popOpts := archive.Options{TLSConfig: &tls.Config{RootCAs: d.CertPool()}, RetryInitial: 10 * time.Millisecond, RetryMax: 50 * time.Millisecond}
-	start = time.Now()
+	start := time.Now()
 	prep, err := archive.Run(ctx, s, pop, popOpts)
 	if err != nil {
 		t.Fatalf("POP3 run: %v", err)

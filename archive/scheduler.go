@@ -84,6 +84,7 @@ type Scheduler struct {
 	began   map[string]time.Time // start of the latest run this scheduler began
 	cancel  context.CancelFunc   // of the Run in progress
 	done    chan struct{}        // closed when that Run returns
+	paused  bool                 // no scheduled runs start (SetPaused)
 }
 
 // NewScheduler returns a scheduler of the accounts in s. Call Run to start it.
@@ -244,6 +245,9 @@ func (sc *Scheduler) startDue(ctx context.Context, jobs *sync.WaitGroup, slots c
 			continue
 		}
 		if !asked {
+			if sc.Paused() {
+				continue
+			}
 			last, err := sc.lastStart(ctx, acct.Name)
 			if err != nil {
 				return time.Time{}, err

@@ -30,6 +30,10 @@ type prepared struct {
 // A message that cannot be parsed is stored all the same, flagged and indexed
 // as far as it could be read. Ingest fails only when the archive cannot be
 // written; then nothing of the batch is.
+//
+// Ingest may be called from several goroutines: batches are prepared in
+// parallel and written one at a time, and batches carrying the same bytes
+// store them once.
 func (s *Store) Ingest(ctx context.Context, b Batch) ([]Stored, error) {
 	if len(b.Messages) == 0 && len(b.States) == 0 {
 		return nil, nil
@@ -175,11 +179,11 @@ func (s *Store) write(ctx context.Context, tx *sql.Tx, b Batch, prep []prepared,
 		case p.known != 0:
 			out[i].ID = p.known
 		default:
-			id, err := stmts.insertMessage(ctx, p, m, now)
+			id, inserted, err := stmts.insertMessage(ctx, p, m, now)
 			if err != nil {
 				return nil, fmt.Errorf("archive %s: store message: %w", s.path, s.classify(err))
 			}
-			out[i].ID, out[i].New = id, true
+			out[i].ID, out[i].New = id, inserted
 		}
 		if m.Placeholder && !out[i].New {
 			// A stand-in seen again stays flagged; nothing else changes.
@@ -202,7 +206,7 @@ func (s *Store) write(ctx context.Context, tx *sql.Tx, b Batch, prep []prepared,
 
 // ingestStmts are the statements one batch runs many times.
 type ingestStmts struct {
-	message, attachment, text, search, location, state *sql.Stmt
+	message, known, attachment, text, search, location, state *sql.Stmt
 }
 
 func prepareIngest(ctx context.Context, tx *sql.Tx) (*ingestStmts, error) {
@@ -213,7 +217,8 @@ func prepareIngest(ctx context.Context, tx *sql.Tx) (*ingestStmts, error) {
 	}{
 		{&st.message, `INSERT INTO messages (sha256, size, raw, codec, date, date_source, from_addr, to_addr, cc_addr,
 			subject, message_id, in_reply_to, refs, has_attachment, flags, problem, added)
-			VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`},
+			VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT (sha256) DO NOTHING`},
+		{&st.known, `SELECT id FROM messages WHERE sha256 = ?`},
 		{&st.attachment, `INSERT INTO attachments (message, filename, content_type, size) VALUES (?,?,?,?)`},
 		{&st.text, `INSERT INTO texts (id, subject, sender, recipients, cc, body, filenames) VALUES (?,?,?,?,?,?,?)`},
 		{&st.search, `INSERT INTO search (rowid, subject, sender, recipients, cc, body, filenames) VALUES (?,?,?,?,?,?,?)`},
@@ -233,14 +238,18 @@ func prepareIngest(ctx context.Context, tx *sql.Tx) (*ingestStmts, error) {
 }
 
 func (st *ingestStmts) close() {
-	for _, s := range []*sql.Stmt{st.message, st.attachment, st.text, st.search, st.location, st.state} {
+	for _, s := range []*sql.Stmt{st.message, st.known, st.attachment, st.text, st.search, st.location, st.state} {
 		if s != nil {
 			s.Close()
 		}
 	}
 }
 
-func (st *ingestStmts) insertMessage(ctx context.Context, p *prepared, m Incoming, now time.Time) (int64, error) {
+// insertMessage stores a message the archive did not hold when its batch
+// was prepared. Another batch committed meanwhile (Ingest called from several
+// goroutines) may have stored the same bytes: then it only returns that id,
+// inserted false.
+func (st *ingestStmts) insertMessage(ctx context.Context, p *prepared, m Incoming, now time.Time) (id int64, inserted bool, err error) {
 	x := &p.x
 	var flags Flags
 	if len(x.Problems) > 0 {
@@ -253,21 +262,28 @@ func (st *ingestStmts) insertMessage(ctx context.Context, p *prepared, m Incomin
 		x.From, x.To, x.Cc, x.Subject, x.MessageID, x.InReplyTo, x.References,
 		len(x.Attachments) > 0, flags, strings.Join(x.Problems, "; "), now.Unix())
 	if err != nil {
-		return 0, err
+		return 0, false, err
 	}
-	id, err := res.LastInsertId()
-	if err != nil {
-		return 0, err
+	if n, err := res.RowsAffected(); err != nil {
+		return 0, false, err
+	} else if n == 0 {
+		err := st.known.QueryRowContext(ctx, p.sum[:]).Scan(&id)
+		return id, false, err
+	}
+	if id, err = res.LastInsertId(); err != nil {
+		return 0, false, err
 	}
 	for _, a := range x.Attachments {
 		if _, err := st.attachment.ExecContext(ctx, id, a.Filename, a.ContentType, a.Size); err != nil {
-			return 0, err
+			return 0, false, err
 		}
 	}
 	t := &p.text
 	if _, err := st.text.ExecContext(ctx, id, t.subject, t.sender, t.recipients, t.cc, t.packedBody, t.filenames); err != nil {
-		return 0, err
+		return 0, false, err
 	}
-	_, err = st.search.ExecContext(ctx, id, t.subject, t.sender, t.recipients, t.cc, t.body, t.filenames)
-	return id, err
+	if _, err = st.search.ExecContext(ctx, id, t.subject, t.sender, t.recipients, t.cc, t.body, t.filenames); err != nil {
+		return 0, false, err
+	}
+	return id, true, nil
 }

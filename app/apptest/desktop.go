@@ -19,6 +19,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -246,4 +247,26 @@ func missing(t testing.TB, format string, args ...any) {
 		t.Fatal(msg)
 	}
 	t.Skip(msg)
+}
+
+// Stop ends a program started with Start with SIGTERM, as a desktop does at
+// logout, and fails the test unless it ends cleanly (status 0) within a
+// minute.
+func (d *Desktop) Stop(cmd *exec.Cmd) {
+	d.t.Helper()
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		d.t.Fatalf("apptest: SIGTERM to %s: %v", cmd.Path, err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err := <-done:
+		if err != nil {
+			d.t.Errorf("apptest: %s after SIGTERM: %v, want a clean exit", filepath.Base(cmd.Path), err)
+		}
+	case <-time.After(time.Minute):
+		_ = cmd.Process.Kill()
+		<-done
+		d.t.Fatalf("apptest: %s did not end within a minute of SIGTERM", filepath.Base(cmd.Path))
+	}
 }

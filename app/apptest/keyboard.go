@@ -11,7 +11,7 @@ func (d *Desktop) Window(name string) string {
 	d.t.Helper()
 	var id string
 	d.waitFor("a window named "+name, func() bool {
-		out, err := d.Output("xdotool", "search", "--name", name)
+		out, err := d.Output("xdotool", "search", "--onlyvisible", "--name", name)
 		if err != nil {
 			return false
 		}
@@ -28,7 +28,11 @@ func (d *Desktop) Window(name string) string {
 // Focus gives window the keyboard (Xvfb has no window manager to ask).
 func (d *Desktop) Focus(window string) {
 	d.t.Helper()
-	d.Run("xdotool", "windowfocus", "--sync", window)
+	// A window just mapped may refuse the focus for a moment (BadMatch).
+	d.waitFor("the focus on window "+window, func() bool {
+		_, err := d.Output("xdotool", "windowfocus", "--sync", window)
+		return err == nil
+	})
 	time.Sleep(200 * time.Millisecond) // let the toolkit see the focus change
 }
 

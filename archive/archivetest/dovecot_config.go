@@ -58,6 +58,9 @@ mail_location = maildir:~/Maildir:UTF-8
 namespace inbox {
   inbox = yes
   separator = /
+  mailbox "Sent Items" {
+    special_use = \Sent
+  }
 }
 mail_max_userip_connections = 100
 

@@ -23,9 +23,10 @@ import (
 
 // FaultServer is an in-process IMAP server (go-imap v2's imapserver over its
 // imapmemserver) that misbehaves the way Exchange Online does, on request:
-// it throttles FETCH commands, serves placeholders instead of messages,
-// fails a message on every attempt, drops connections after a number of
-// messages, and rebuilds folders under a new UIDVALIDITY. It listens on
+// it throttles sign-ins, SELECT and FETCH commands, serves placeholders or
+// empty bodies instead of messages, fails a message on every attempt, drops
+// connections after a number of messages, and rebuilds folders under a new
+// UIDVALIDITY. It listens on
 // loopback with implicit TLS; it is stopped when its test ends.
 //
 // Messages are served byte for byte as delivered (BODY[] is not
@@ -38,14 +39,22 @@ type FaultServer struct {
 	mem   *imapmemserver.Server
 	srv   *imapserver.Server
 
-	mu           sync.Mutex // guards the fields below
-	users        map[string]*faultUser
-	throttles    []Throttle
-	placeholders map[faultKey]int // messages served as placeholders this many more times
-	noBody       map[faultKey]int // messages answered without BODY[] this many more times
-	failing      map[faultKey]bool
-	closeAfter   int // close the connection when this many more messages were served; 0: never
-	stats        FaultStats
+	mu              sync.Mutex // guards the fields below
+	users           map[string]*faultUser
+	throttles       []Throttle // for FETCH
+	signInThrottles []Throttle
+	refuseSkip      int // sign-ins to let through before refusing refuseN
+	refuseN         int
+	selectThrottles []Throttle
+	placeholders    map[faultKey]int // messages served as placeholders this many more times
+	empty           map[faultKey]int // messages served with an empty BODY[] this many more times
+	noBody          map[faultKey]int // messages answered without BODY[] this many more times
+	failing         map[faultKey]bool
+	closeAfter      int           // close the connection when this many more messages were served; 0: never
+	holdFetch       time.Duration // the next FETCH waits up to this long for a FETCH on another connection
+	fetching        int           // FETCH commands being answered
+	fetchStarted    chan struct{} // closed (and replaced) when a FETCH starts
+	stats           FaultStats
 }
 
 // FaultOptions configure StartFaultServer.
@@ -55,9 +64,10 @@ type FaultOptions struct {
 	IdP *authtest.IdP
 }
 
-// Throttle is one throttling answer to a FETCH, as Exchange Online sends it:
-// "Request is throttled. Suggested Backoff Time: N milliseconds" in a
-// tagged NO, or in a tagged BAD followed by "* BYE Connection closed. 14".
+// Throttle is one throttling answer to a FETCH, a SELECT or a sign-in, as
+// Exchange Online sends it: "Request is throttled. Suggested Backoff Time: N
+// milliseconds" in a tagged NO, or in a tagged BAD followed by "* BYE
+// Connection closed. 14" (to the next command).
 type Throttle struct {
 	Wait time.Duration
 	Bad  bool // BAD and then BYE; false: NO
@@ -65,14 +75,19 @@ type Throttle struct {
 
 // FaultStats count what a FaultServer did.
 type FaultStats struct {
-	Connections  int
-	SignIns      int // successful
-	Fetches      int // FETCH commands
-	Throttled    int // FETCH commands answered with throttling
-	Served       int // messages served with their real bytes
-	Placeholders int // placeholders served
-	Failed       int // FETCH answers that left out a failing message
-	Dropped      int // connections closed by CloseAfter
+	Connections      int
+	SignIns          int // successful
+	Fetches          int // FETCH commands
+	Throttled        int // FETCH commands answered with throttling
+	ThrottledSignIns int // sign-ins (AUTHENTICATE, LOGIN) answered with throttling
+	ThrottledSelects int // SELECT commands answered with throttling
+	RefusedSignIns   int // sign-ins refused by RefuseSignIns
+	MostFetches      int // most FETCH commands answered at the same time (on different connections)
+	Served           int // messages served with their real bytes
+	Placeholders     int // placeholders served
+	Empty            int // empty bodies served
+	Failed           int // FETCH answers that left out a failing message
+	Dropped          int // connections closed by CloseAfter
 }
 
 type faultKey struct {
@@ -114,6 +129,8 @@ func StartFaultServer(t testing.TB, opt FaultOptions) *FaultServer {
 		users:        map[string]*faultUser{},
 		placeholders: map[faultKey]int{},
 		noBody:       map[faultKey]int{},
+		empty:        map[faultKey]int{},
+		fetchStarted: make(chan struct{}),
 		failing:      map[faultKey]bool{},
 	}
 	s.srv = imapserver.New(&imapserver.Options{
@@ -215,6 +232,51 @@ func (s *FaultServer) ThrottleFetches(ts ...Throttle) {
 	s.throttles = append(s.throttles, ts...)
 }
 
+// ThrottleSignIns makes the next sign-ins (AUTHENTICATE or LOGIN), one
+// each, answer with ts in order instead of signing in.
+func (s *FaultServer) ThrottleSignIns(ts ...Throttle) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.signInThrottles = append(s.signInThrottles, ts...)
+}
+
+// RefuseSignIns lets the next after sign-ins through, then refuses n, as a
+// server does when the password was changed or the app's access revoked
+// during a run.
+func (s *FaultServer) RefuseSignIns(after, n int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.refuseSkip, s.refuseN = after, n
+}
+
+// ThrottleSelects makes the next SELECT commands, one each, answer with ts
+// in order instead of opening the folder.
+func (s *FaultServer) ThrottleSelects(ts ...Throttle) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.selectThrottles = append(s.selectThrottles, ts...)
+}
+
+// HoldFirstFetch makes the next FETCH wait, up to d, until a FETCH on
+// another connection is being answered too, so that a client that fetches
+// over parallel connections is seen doing so (FaultStats.MostFetches) however
+// the goroutines are scheduled. A client that fetches one thing at a time
+// only loses d once.
+func (s *FaultServer) HoldFirstFetch(d time.Duration) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.holdFetch = d
+}
+
+// ServeEmpty makes the message uid of folder come back with an empty BODY[]
+// (a literal of zero bytes, its RFC822.SIZE still the real one) the next
+// times it is fetched, as Exchange does for some items; after that, as itself.
+func (s *FaultServer) ServeEmpty(folder string, uid imap.UID, times int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.empty[faultKey{folder, uid}] = times
+}
+
 // ServePlaceholder makes the message uid of folder come back as Exchange's
 // "Retrieval using the IMAP4 protocol failed" stand-in the next times it is
 // fetched; after that, as itself.
@@ -314,6 +376,13 @@ func (ss *faultSession) signIn(user string) error {
 }
 
 func (ss *faultSession) Login(user, pass string) error {
+	if err := ss.throttleSignIn(); err != nil {
+		return err
+	}
+	return ss.login(user, pass)
+}
+
+func (ss *faultSession) login(user, pass string) error {
 	ss.s.mu.Lock()
 	u := ss.s.users[user]
 	ss.s.mu.Unlock()
@@ -334,6 +403,9 @@ func (ss *faultSession) AuthenticateMechanisms() []string {
 }
 
 func (ss *faultSession) Authenticate(mech string) (sasl.Server, error) {
+	if err := ss.throttleSignIn(); err != nil {
+		return nil, err
+	}
 	switch {
 	case mech == "XOAUTH2" && ss.s.idp != nil:
 		return ss.s.idp.XOAUTH2Server("imap", ss.signIn), nil
@@ -342,10 +414,50 @@ func (ss *faultSession) Authenticate(mech string) (sasl.Server, error) {
 			if identity != "" && identity != user {
 				return imapserver.ErrAuthFailed
 			}
-			return ss.Login(user, pass)
+			return ss.login(user, pass)
 		}), nil
 	}
 	return nil, &imap.Error{Type: imap.StatusResponseTypeNo, Text: "SASL mechanism not supported"}
+}
+
+// throttle takes the next of ts (a queue of s's, s.mu held) and says how to
+// answer: nil when the queue is empty.
+func (ss *faultSession) throttle(ts *[]Throttle, count *int) *imap.Error {
+	if len(*ts) == 0 {
+		return nil
+	}
+	th := (*ts)[0]
+	*ts = (*ts)[1:]
+	*count++
+	typ := imap.StatusResponseTypeNo
+	if th.Bad {
+		typ = imap.StatusResponseTypeBad
+		ss.byeNext = true
+	}
+	return &imap.Error{Type: typ, Text: fmt.Sprintf("Request is throttled. Suggested Backoff Time: %d milliseconds", th.Wait.Milliseconds())}
+}
+
+// throttleSignIn answers a sign-in with the next sign-in throttle or
+// refusal, if any.
+func (ss *faultSession) throttleSignIn() error {
+	if err := ss.bye(); err != nil {
+		return err
+	}
+	ss.s.mu.Lock()
+	defer ss.s.mu.Unlock()
+	if err := ss.throttle(&ss.s.signInThrottles, &ss.s.stats.ThrottledSignIns); err != nil {
+		return err
+	}
+	switch {
+	case ss.s.refuseN == 0:
+	case ss.s.refuseSkip > 0:
+		ss.s.refuseSkip--
+	default:
+		ss.s.refuseN--
+		ss.s.stats.RefusedSignIns++
+		return imapserver.ErrAuthFailed
+	}
+	return nil
 }
 
 // bye ends the connection if a BAD throttling answer asked for it: the
@@ -361,6 +473,12 @@ func (ss *faultSession) bye() error {
 func (ss *faultSession) Select(mailbox string, options *imap.SelectOptions) (*imap.SelectData, error) {
 	if err := ss.bye(); err != nil {
 		return nil, err
+	}
+	ss.s.mu.Lock()
+	throttled := ss.throttle(&ss.s.selectThrottles, &ss.s.stats.ThrottledSelects)
+	ss.s.mu.Unlock()
+	if throttled != nil {
+		return nil, throttled
 	}
 	data, err := ss.UserSession.Select(mailbox, options)
 	if err == nil {
@@ -390,18 +508,16 @@ func (ss *faultSession) Fetch(w *imapserver.FetchWriter, numSet imap.NumSet, opt
 	s := ss.s
 	s.mu.Lock()
 	s.stats.Fetches++
-	if len(s.throttles) > 0 {
-		th := s.throttles[0]
-		s.throttles = s.throttles[1:]
-		s.stats.Throttled++
+	if err := ss.throttle(&s.throttles, &s.stats.Throttled); err != nil {
 		s.mu.Unlock()
-		typ := imap.StatusResponseTypeNo
-		if th.Bad {
-			typ = imap.StatusResponseTypeBad
-			ss.byeNext = true
-		}
-		return &imap.Error{Type: typ, Text: fmt.Sprintf("Request is throttled. Suggested Backoff Time: %d milliseconds", th.Wait.Milliseconds())}
+		return err
 	}
+	s.fetchBegins()
+	defer func() {
+		s.mu.Lock()
+		s.fetching--
+		s.mu.Unlock()
+	}()
 	msgs := ss.user.folders[ss.folder]
 	s.mu.Unlock()
 	if len(msgs) == 0 {
@@ -433,6 +549,10 @@ func (ss *faultSession) Fetch(w *imapserver.FetchWriter, numSet imap.NumSet, opt
 				return err
 			}
 			continue
+		case s.empty[key] > 0:
+			s.empty[key]--
+			s.stats.Empty++
+			raw = nil
 		case s.placeholders[key] > 0:
 			s.placeholders[key]--
 			s.stats.Placeholders++
@@ -448,7 +568,7 @@ func (ss *faultSession) Fetch(w *imapserver.FetchWriter, numSet imap.NumSet, opt
 			}
 		}
 		s.mu.Unlock()
-		if err := writeMessage(w.CreateMessage(seq), m, raw, options); err != nil {
+		if err := writeMessage(w.CreateMessage(seq), m, raw, len(m.raw), options); err != nil {
 			return err
 		}
 		if drop {
@@ -462,7 +582,35 @@ func (ss *faultSession) Fetch(w *imapserver.FetchWriter, numSet imap.NumSet, opt
 	return nil
 }
 
-func writeMessage(w *imapserver.FetchResponseWriter, m faultMessage, raw []byte, options *imap.FetchOptions) error {
+// writeMessage answers a FETCH for m with raw as its BODY[]; size is its
+// RFC822.SIZE.
+// fetchBegins counts a FETCH being answered (s.mu held, and held again on
+// return) and, if HoldFirstFetch asked, waits for one on another connection.
+func (s *FaultServer) fetchBegins() {
+	s.fetching++
+	s.stats.MostFetches = max(s.stats.MostFetches, s.fetching)
+	close(s.fetchStarted)
+	s.fetchStarted = make(chan struct{})
+	hold := s.holdFetch
+	s.holdFetch = 0
+	if hold <= 0 {
+		return
+	}
+	if s.fetching > 1 {
+		return
+	}
+	// Another FETCH starting counts it and this one (still in flight)
+	// in MostFetches: no need to look at the count again.
+	started := s.fetchStarted
+	s.mu.Unlock()
+	select {
+	case <-started:
+	case <-time.After(hold):
+	}
+	s.mu.Lock()
+}
+
+func writeMessage(w *imapserver.FetchResponseWriter, m faultMessage, raw []byte, size int, options *imap.FetchOptions) error {
 	w.WriteUID(m.uid)
 	if options.Flags {
 		w.WriteFlags(nil)
@@ -471,7 +619,7 @@ func writeMessage(w *imapserver.FetchResponseWriter, m faultMessage, raw []byte,
 		w.WriteInternalDate(m.date)
 	}
 	if options.RFC822Size {
-		w.WriteRFC822Size(int64(len(raw)))
+		w.WriteRFC822Size(int64(size))
 	}
 	for _, bs := range options.BodySection {
 		buf := raw

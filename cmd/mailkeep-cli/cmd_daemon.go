@@ -14,7 +14,8 @@ import (
 )
 
 func newDaemonCommand(a *app) *cobra.Command {
-	return &cobra.Command{
+	var connections int
+	cmd := &cobra.Command{
 		Use:   "daemon",
 		Short: "Archive the accounts on their schedules until stopped",
 		Long: `Archive each account that is not paused on its schedule (account add --every
@@ -25,7 +26,9 @@ When a run is next due is counted from the start of the account's latest run,
 so restarting the daemon does not archive everything again at once, and runs
 missed while the computer was off are made up by one run soon after the start.
 An account that never ran on an --every schedule runs at once. A failure of one
-account does not stop the others.
+account does not stop the others. Up to --connections folders of an IMAP
+account are archived at the same time (default 2), each over a connection of
+its own.
 
 Stopping lets the running runs stop at their next commit (at most 30 seconds
 later; what they archived is kept, and the next run continues from there) and
@@ -33,15 +36,21 @@ exits 0. A second Ctrl-C stops at once. While the daemon runs, it
 holds the archive file: run, import and account add or remove wait for it to
 stop; search, show, export, verify and stats work as usual.`,
 		Example: `  mailkeep-cli daemon
-  mailkeep-cli --db /srv/mail/sales.mailkeep daemon 2>>/var/log/mailkeep.log`,
+  mailkeep-cli --db /srv/mail/sales.mailkeep daemon 2>>/var/log/mailkeep.log
+  mailkeep-cli daemon --connections 4`,
 		Args: cobra.NoArgs,
-		RunE: a.runE(func(cmd *cobra.Command, args []string) error {
-			return a.daemon(cmd)
-		}),
 	}
+	check := connectionsFlag(cmd, &connections)
+	cmd.RunE = a.runE(func(cmd *cobra.Command, args []string) error {
+		if err := check(); err != nil {
+			return err
+		}
+		return a.daemon(cmd, connections)
+	})
+	return cmd
 }
 
-func (a *app) daemon(cmd *cobra.Command) (err error) {
+func (a *app) daemon(cmd *cobra.Command, connections int) (err error) {
 	ctx := cmd.Context()
 	s, done, err := a.openWriting(ctx, false)
 	if err != nil {
@@ -89,7 +98,7 @@ func (a *app) daemon(cmd *cobra.Command) (err error) {
 	sc := archive.NewScheduler(s, archive.SchedulerOptions{
 		Logger: log,
 		// archive.Run's own log (attempts, retries) only with --verbose.
-		Run: archive.Options{Pool: &auth.EntraPool{}, Keyring: a.keyring(), Logger: a.log},
+		Run: archive.Options{Pool: &auth.EntraPool{}, Keyring: a.keyring(), Logger: a.log, Connections: connections},
 	})
 	if err := sc.Run(ctx); err != nil {
 		return err

@@ -10,7 +10,6 @@ import (
 	"github.com/dustin/go-humanize"
 	"github.com/spf13/cobra"
 
-	"github.com/mailkeep/mailkeep/archive"
 	"github.com/mailkeep/mailkeep/archive/demo"
 )
 
@@ -46,14 +45,9 @@ func (a *app) demo(cmd *cobra.Command) error {
 		}
 		path = p
 	}
-	bar := a.newProgress("demo", 0, false)
+	bar := newRunProgress(a.newProgress("demo", 0, false)) // folders in parallel, on one bar
 	start := time.Now()
-	rep, err := demo.Run(cmd.Context(), path, func(e archive.Event) {
-		switch e.Kind {
-		case archive.EventFolder, archive.EventProgress:
-			bar.set("demo: "+e.Folder, int64(e.Done), int64(e.Total))
-		}
-	})
+	rep, err := demo.Run(cmd.Context(), path, bar.event)
 	bar.finish()
 	var nd *demo.NotDemoArchiveError
 	if errors.As(err, &nd) {

@@ -76,6 +76,8 @@ func TestBinaryAccountRunLeaksNoSecret(t *testing.T) {
 	}
 	if r := step("", "--verbose", "run"); r.code != exitOK || !strings.HasPrefix(string(r.stdout), "shared: 8 messages (8 new") {
 		t.Fatalf("run: %s", r)
+	} else if !strings.Contains(string(r.stdout), "\n  Sent Items (\\Sent): 3 messages (3 new, ") {
+		t.Errorf("run --verbose does not show Sent Items with its special use: %s", r)
 	}
 	if r := step("", "search", "folder:\"Sent Items\"", "--json"); r.code != exitOK || strings.Count(string(r.stdout), "\n") != 3 {
 		t.Errorf("search folder:\"Sent Items\": %s", r)
