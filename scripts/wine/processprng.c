@@ -8,7 +8,8 @@
 // has. It is only for running Mailkeep's Windows builds under Wine in tests;
 // real Windows (10 and later) has its own.
 //
-// Build (scripts/wine-test.sh does): x86_64-w64-mingw32-gcc -shared -O2
+// Build (cmd/mailkeep-cli/wine_integration_test.go does, into the Wine
+// prefix's system32): x86_64-w64-mingw32-gcc -shared -O2
 // -nostdlib -o bcryptprimitives.dll processprng.c bcryptprimitives.def
 // -ladvapi32 -lkernel32
 #include <windows.h>
