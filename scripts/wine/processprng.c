@@ -1,6 +1,6 @@
 // processprng.c: a bcryptprimitives.dll for Wine 8, which lacks one.
 //
-// Go's Windows runtime (1.24 and later) gets its random numbers from
+// Go's Windows runtime (1.26, as built here) gets its random numbers from
 // ProcessPrng in bcryptprimitives.dll and stops at start-up without it
 // ("fatal error: bcryptprimitives.dll not found"). Wine 8.0, the version
 // Debian 12 ships, has no such DLL. This one exports ProcessPrng and fills
