@@ -43,3 +43,20 @@ deps-test:
 
 clean:
 	rm -rf $(BIN)
+
+# Packages, into dist/ (scripts/package.sh): the tray app for Linux as a
+# .tar.xz beside mailkeep-cli, and both programs for Windows, cross-compiled
+# with mingw. The tray app needs ./cmd/mailkeep and FyneApp.toml.
+.PHONY: package windows deps-windows
+package: deps-build deps-gui
+	scripts/package.sh linux
+
+windows: deps-build deps-windows
+	scripts/package.sh windows
+
+# make test also runs mailkeep-cli.exe under Wine (cmd/mailkeep-cli's
+# wine_integration_test.go): mingw and Wine come with the test's packages.
+test: deps-windows
+
+deps-windows:
+	@scripts/deps.sh windows

@@ -6,6 +6,7 @@ set -euo pipefail
 
 declare -A groups=(
   [build]="gcc libc6-dev git ca-certificates"
+  [windows]="gcc-mingw-w64-x86-64 wine wine64"
   [test]="dovecot-imapd dovecot-pop3d dovecot-auth-lua gnome-keyring dbus dbus-x11 libsecret-tools curl procps"
   [bench]="notmuch maildir-utils isync fetchmail getmail6 time bc"
   [gui]="gcc libc6-dev pkg-config libgl-dev libx11-dev libxrandr-dev libxxf86vm-dev libxi-dev libxcursor-dev libxinerama-dev"
