@@ -74,12 +74,16 @@ git ls-files -z --cached --others --exclude-standard |
   tar --null -T - -cf - | tar -xf - -C "$src"
 [[ $toml == "$gui/FyneApp.toml" ]] || cp "$toml" "$src/$gui/FyneApp.toml"
 
+# The tray app is built with the Fyne of scripts/fyne-patched.sh (idle in
+# the tray without waking 60 times a second); fyne package's go build reads
+# GOFLAGS.
+gui_modfile=$(scripts/fyne-patched.sh)
 fyne_args=(package --release --src "$gui" --icon "$icon")
 start=$SECONDS
 case $target in
 linux)
   echo "== fyne package -os linux"
-  (cd "$src" && "$fyne" "${fyne_args[@]}" -os linux)
+  (cd "$src" && GOFLAGS="-modfile=$gui_modfile" "$fyne" "${fyne_args[@]}" -os linux)
   tarballs=("$src"/*.tar.xz)
   [[ ${#tarballs[@]} -eq 1 && -f ${tarballs[0]} ]] || die "fyne package made no .tar.xz (or several) in $src"
   mv "${tarballs[0]}" "$dist/mailkeep-linux-amd64.tar.xz"
@@ -93,7 +97,7 @@ linux)
   ;;
 windows)
   echo "== fyne package -os windows (mingw)"
-  (cd "$src" && CC=x86_64-w64-mingw32-gcc GOOS=windows GOARCH=amd64 "$fyne" "${fyne_args[@]}" -os windows)
+  (cd "$src" && GOFLAGS="-modfile=$gui_modfile" CC=x86_64-w64-mingw32-gcc GOOS=windows GOARCH=amd64 "$fyne" "${fyne_args[@]}" -os windows)
   exes=("$src/$gui"/*.exe)
   [[ ${#exes[@]} -eq 1 && -f ${exes[0]} ]] || die "fyne package made no .exe (or several) in $src/$gui"
   mv "${exes[0]}" "$dist/mailkeep.exe"
