@@ -9,7 +9,7 @@ declare -A groups=(
   [windows]="gcc-mingw-w64-x86-64 wine wine64"
   [test]="dovecot-imapd dovecot-pop3d dovecot-auth-lua gnome-keyring dbus dbus-x11 libsecret-tools curl procps"
   [bench]="notmuch maildir-utils isync fetchmail getmail6 time bc"
-  [gui]="gcc libc6-dev pkg-config libgl-dev libx11-dev libxrandr-dev libxxf86vm-dev libxi-dev libxcursor-dev libxinerama-dev"
+  [gui]="gcc libc6-dev pkg-config xz-utils libgl-dev libx11-dev libxrandr-dev libxxf86vm-dev libxi-dev libxcursor-dev libxinerama-dev"
   [e2e]="xvfb imagemagick xdotool haskell-status-notifier-item-utils dbus-x11 gnome-keyring"
 )
 
