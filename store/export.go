@@ -46,26 +46,35 @@ const exportProgressEvery = 100
 // message's bytes are checked against its SHA-256 as they are written.
 // Exported files can be read only by their owner: they hold mail.
 func (s *Store) Export(ctx context.Context, query, out string, format ExportFormat, progress func(ImportProgress)) (int, error) {
-	if out == "" {
-		return 0, errors.New("no place to export to: give --out PATH")
-	}
-	switch format {
-	case FormatMbox:
-		if err := exportCheckMboxTarget(out); err != nil {
-			return 0, err
-		}
-	case FormatEML:
-		if err := exportCheckEMLTarget(out); err != nil {
-			return 0, err
-		}
-	default:
-		return 0, fmt.Errorf("unknown export format %q: use %q or %q", format, FormatMbox, FormatEML)
+	if err := checkExportTarget(out, format, "give --out PATH"); err != nil {
+		return 0, err
 	}
 	ids, err := s.MatchIDs(ctx, query)
 	if err != nil {
 		return 0, err
 	}
+	return s.writeExport(ctx, ids, out, format, progress)
+}
+
+// checkExportTarget refuses a target that is missing (saying how to give
+// one: hint), of an unknown format, or that would overwrite something.
+func checkExportTarget(out string, format ExportFormat, hint string) error {
+	if out == "" {
+		return errors.New("no place to export to: " + hint)
+	}
+	switch format {
+	case FormatMbox:
+		return exportCheckMboxTarget(out)
+	case FormatEML:
+		return exportCheckEMLTarget(out)
+	}
+	return fmt.Errorf("unknown export format %q: use %q or %q", format, FormatMbox, FormatEML)
+}
+
+// writeExport writes the messages ids name, in that order, to out.
+func (s *Store) writeExport(ctx context.Context, ids []int64, out string, format ExportFormat, progress func(ImportProgress)) (int, error) {
 	ex := &exporter{s: s, ctx: ctx, progress: progress}
+	var err error
 	if ex.at.Total, err = s.exportTotal(ctx, ids); err != nil {
 		return 0, err
 	}
