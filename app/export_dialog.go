@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"path/filepath"
 	"strings"
-	"sync"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -37,18 +36,13 @@ type exportDialog struct {
 	win fyne.Window
 	req exportRequest
 
-	format   *widget.RadioGroup
-	path     *widget.Entry
-	choose   *widget.Button
-	progress *widget.ProgressBar
-	status   *widget.Label
-	start    *widget.Button
-	close    *widget.Button
-	dlg      dialog.Dialog
+	format *widget.RadioGroup
+	path   *widget.Entry
+	choose *widget.Button
+	start  *widget.Button
+	close  *widget.Button
 
-	cancel context.CancelFunc
-	// mu serializes the updates from the background (see searchView.mu).
-	mu sync.Mutex
+	jobDialog // progress, status, dlg, cancel
 	// done, when set, is called when an export ends (tests wait for it).
 	done func(n int, err error)
 }
@@ -232,23 +226,4 @@ func (d *exportDialog) finished(n int, err error, out string, format store.Expor
 	if d.done != nil {
 		d.done(n, err)
 	}
-}
-
-// closeOrCancel stops a running export, or closes the dialog.
-func (d *exportDialog) closeOrCancel() {
-	if d.cancel != nil {
-		d.cancel()
-		d.status.SetText("Stopping…")
-		return
-	}
-	d.dlg.Hide()
-}
-
-// do runs f on Fyne's goroutine, one update at a time.
-func (d *exportDialog) do(f func()) {
-	fyne.Do(func() {
-		d.mu.Lock()
-		defer d.mu.Unlock()
-		f()
-	})
 }

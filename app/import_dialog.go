@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"sync"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -25,18 +24,13 @@ type importDialog struct {
 	a   *App
 	win fyne.Window
 
-	paths    *widget.Entry // one path a line
-	addFile  *widget.Button
-	addDir   *widget.Button
-	progress *widget.ProgressBar
-	status   *widget.Label
-	start    *widget.Button
-	close    *widget.Button
-	dlg      dialog.Dialog
+	paths   *widget.Entry // one path a line
+	addFile *widget.Button
+	addDir  *widget.Button
+	start   *widget.Button
+	close   *widget.Button
 
-	cancel context.CancelFunc
-	// mu serializes the updates from the background (see searchView.mu).
-	mu sync.Mutex
+	jobDialog // progress, status, dlg, cancel
 	// done, when set, is called when an import ends (tests wait for it).
 	done func(store.ImportStats, error)
 }
@@ -189,23 +183,4 @@ func (d *importDialog) finished(stats store.ImportStats, err error) {
 	if d.done != nil {
 		d.done(stats, err)
 	}
-}
-
-// closeOrCancel stops a running import, or closes the dialog.
-func (d *importDialog) closeOrCancel() {
-	if d.cancel != nil {
-		d.cancel()
-		d.status.SetText("Stopping…")
-		return
-	}
-	d.dlg.Hide()
-}
-
-// do runs f on Fyne's goroutine, one update at a time.
-func (d *importDialog) do(f func()) {
-	fyne.Do(func() {
-		d.mu.Lock()
-		defer d.mu.Unlock()
-		f()
-	})
 }
