@@ -11,6 +11,9 @@ import (
 type searchEntry struct {
 	widget.Entry
 	down func() // Down was pressed
+	// shortcuts are the window's own shortcuts (by ShortcutName), which
+	// would otherwise stop at the entry while it has the focus.
+	shortcuts map[string]func(fyne.Shortcut)
 }
 
 func newSearchEntry(down func()) *searchEntry {
@@ -26,4 +29,14 @@ func (e *searchEntry) TypedKey(k *fyne.KeyEvent) {
 		return
 	}
 	e.Entry.TypedKey(k)
+}
+
+// TypedShortcut runs the window's own shortcuts, and the entry's (copy,
+// paste, …) otherwise.
+func (e *searchEntry) TypedShortcut(s fyne.Shortcut) {
+	if f := e.shortcuts[s.ShortcutName()]; f != nil {
+		f(s)
+		return
+	}
+	e.Entry.TypedShortcut(s)
 }

@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -103,6 +104,15 @@ func (a *App) showSearch() {
 	sv.runSearch("")
 	w.SetOnClosed(sv.close)
 	w.Resize(fyne.NewSize(960, 640))
+	// Ctrl+E (Cmd+E on a Mac) exports what the search found, as Export… does.
+	exportKey := &desktop.CustomShortcut{KeyName: fyne.KeyE, Modifier: fyne.KeyModifierShortcutDefault}
+	export := func(fyne.Shortcut) {
+		if !sv.export.Disabled() {
+			sv.exportResults()
+		}
+	}
+	w.Canvas().AddShortcut(exportKey, export)
+	sv.query.shortcuts = map[string]func(fyne.Shortcut){exportKey.ShortcutName(): export}
 	w.Show()
 	w.Canvas().Focus(sv.query)
 }

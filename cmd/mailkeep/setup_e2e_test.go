@@ -195,6 +195,31 @@ func TestSetupEndToEnd(t *testing.T) {
 	time.Sleep(time.Second)
 	d.Screenshot(viewer, filepath.Join(shots, "viewer.png"))
 
+	// Export what the search found (Ctrl+E in the search window), to the
+	// place the dialog suggests.
+	d.Run("xdotool", "windowunmap", "--sync", viewer) // out of the way: the desktop has no window manager
+	d.Focus(search)
+	d.Key("ctrl+e")
+	time.Sleep(time.Second)
+	d.Screenshot(search, filepath.Join(shots, "export.png"))
+	d.Tab(6) // the two formats, the place, Choose…, Close, Export
+	d.Key("space")
+	exported := filepath.Join(d.Dir, "home", "Documents", "Mailkeep export.mbox")
+	if !apptest.WaitUntil(time.Minute, func() bool { _, err := os.Stat(exported); return err == nil }) {
+		d.Screenshot(search, filepath.Join(shots, "export-failed.png"))
+		t.Fatalf("the export did not write %s", exported)
+	}
+	cliExport := filepath.Join(t.TempDir(), "cli.mbox")
+	d.Run(cli, "--db", db, "export", "zanzibar", "--out", cliExport, "--format", "mbox")
+	gotExport, _ := os.ReadFile(exported)
+	wantExport, _ := os.ReadFile(cliExport)
+	if len(wantExport) == 0 || !bytes.Equal(gotExport, wantExport) {
+		t.Errorf("the window's export (%d bytes) differs from mailkeep-cli export of the same search (%d bytes)", len(gotExport), len(wantExport))
+	}
+	if !bytes.Contains(gotExport, e2eMessage(plantedAt)[:40]) {
+		t.Error("the export lacks the planted message")
+	}
+
 	// The archive holds every message, byte for byte: mailkeep-cli reads
 	// it while the app holds it.
 	want := map[string]bool{}
