@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"encoding/xml"
 	"errors"
-	"fmt"
-	"os"
 	"path/filepath"
 )
 
@@ -24,14 +22,7 @@ func autostartEnabled(getenv func(string) string) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	_, err = os.Stat(path)
-	switch {
-	case err == nil:
-		return true, nil
-	case errors.Is(err, os.ErrNotExist):
-		return false, nil
-	}
-	return false, err
+	return autostartFileExists(path)
 }
 
 // setAutostart makes launchd start exe --tray at login (on), or not.
@@ -41,10 +32,7 @@ func setAutostart(getenv func(string) string, exe string, on bool) error {
 		return err
 	}
 	if !on {
-		if err := os.Remove(path); err != nil && !errors.Is(err, os.ErrNotExist) {
-			return fmt.Errorf("could not remove %s: %w; delete the file by hand to stop Mailkeep starting at login", path, err)
-		}
-		return nil
+		return removeAutostartFile(path)
 	}
 	esc := func(s string) string {
 		var b bytes.Buffer
@@ -69,11 +57,5 @@ func setAutostart(getenv func(string) string, exe string, on bool) error {
 </dict>
 </plist>
 `
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return fmt.Errorf("could not make the LaunchAgents folder: %w", err)
-	}
-	if err := os.WriteFile(path, []byte(plist), 0o644); err != nil {
-		return fmt.Errorf("could not write %s: %w", path, err)
-	}
-	return nil
+	return writeAutostartFile(path, []byte(plist))
 }

@@ -2,8 +2,6 @@ package app
 
 import (
 	"errors"
-	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 )
@@ -28,14 +26,7 @@ func autostartEnabled(getenv func(string) string) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	_, err = os.Stat(path)
-	switch {
-	case err == nil:
-		return true, nil
-	case errors.Is(err, os.ErrNotExist):
-		return false, nil
-	}
-	return false, err
+	return autostartFileExists(path)
 }
 
 // setAutostart makes the desktop start exe --tray at login (on), or not.
@@ -45,10 +36,7 @@ func setAutostart(getenv func(string) string, exe string, on bool) error {
 		return err
 	}
 	if !on {
-		if err := os.Remove(path); err != nil && !errors.Is(err, os.ErrNotExist) {
-			return fmt.Errorf("could not remove %s: %w; delete the file by hand to stop Mailkeep starting at login", path, err)
-		}
-		return nil
+		return removeAutostartFile(path)
 	}
 	entry := strings.Join([]string{
 		"[Desktop Entry]",
@@ -61,18 +49,7 @@ func setAutostart(getenv func(string) string, exe string, on bool) error {
 		"X-GNOME-Autostart-enabled=true",
 		"",
 	}, "\n")
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return fmt.Errorf("could not make the autostart folder: %w", err)
-	}
-	tmp := path + ".tmp"
-	if err := os.WriteFile(tmp, []byte(entry), 0o644); err != nil {
-		return fmt.Errorf("could not write %s: %w", path, err)
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("could not write %s: %w", path, err)
-	}
-	return nil
+	return writeAutostartFile(path, []byte(entry))
 }
 
 // desktopExecQuote quotes a program path for a desktop entry's Exec key, as
