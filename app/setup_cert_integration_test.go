@@ -2,59 +2,14 @@ package app
 
 import (
 	"context"
-	"crypto/rand"
-	"crypto/rsa"
-	"crypto/x509"
-	"crypto/x509/pkix"
-	"encoding/pem"
-	"math/big"
-	"os"
-	"path/filepath"
 	"testing"
-	"time"
 
 	"fyne.io/fyne/v2/test"
-	"software.sslmate.com/src/go-pkcs12"
 
 	"github.com/mailkeep/mailkeep/archive"
 	"github.com/mailkeep/mailkeep/auth"
 	"github.com/mailkeep/mailkeep/auth/authtest"
 )
-
-// appCertificate makes a certificate credential for an app: the
-// certificate, a PEM file (certificate and unencrypted key) and a PFX file
-// locked with pfxPassword.
-func appCertificate(t *testing.T, pfxPassword string) (*x509.Certificate, string, string) {
-	t.Helper()
-	key, err := rsa.GenerateKey(rand.Reader, 2048)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "mailkeep-app-test"},
-		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(24 * time.Hour)}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cert, _ := x509.ParseCertificate(der)
-	pkcs8, _ := x509.MarshalPKCS8PrivateKey(key)
-	dir := t.TempDir()
-	pemPath := filepath.Join(dir, "app.pem")
-	pemData := append(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}),
-		pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: pkcs8})...)
-	if err := os.WriteFile(pemPath, pemData, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	pfx, err := pkcs12.Modern.Encode(key, cert, nil, pfxPassword)
-	if err != nil {
-		t.Fatal(err)
-	}
-	pfxPath := filepath.Join(dir, "app.pfx")
-	if err := os.WriteFile(pfxPath, pfx, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	return cert, pemPath, pfxPath
-}
 
 // TestSetupMicrosoftCertificate sets up an app that signs in with a
 // certificate instead of a secret: Test passes, Save keeps the file's path
@@ -64,7 +19,7 @@ func TestSetupMicrosoftCertificate(t *testing.T) {
 	requireKeyring(t)
 	b := newEntraBench(t)
 	const pfxPassword = "pfx-pass"
-	cert, pemPath, pfxPath := appCertificate(t, pfxPassword)
+	cert, pemPath, pfxPath := authtest.CertificateFiles(t, pfxPassword)
 	for _, tt := range []struct{ name, file, password string }{
 		{"pfx with password", pfxPath, pfxPassword},
 		{"pem without password", pemPath, ""},

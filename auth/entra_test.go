@@ -2,23 +2,14 @@ package auth
 
 import (
 	"context"
-	"crypto/rand"
-	"crypto/rsa"
-	"crypto/x509"
-	"crypto/x509/pkix"
-	"encoding/pem"
 	"errors"
-	"math/big"
 	"net"
-	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/mailkeep/mailkeep/auth/authtest"
-	"software.sslmate.com/src/go-pkcs12"
 )
 
 // fastRetry keeps tests that meet 5xx quick.
@@ -436,42 +427,9 @@ func TestNewEntraRejects(t *testing.T) {
 	}
 }
 
-// certFiles makes a self-signed certificate and writes it as PEM and as PFX.
-func certFiles(t *testing.T, pfxPassword string) (*x509.Certificate, string, string) {
-	t.Helper()
-	key, err := rsa.GenerateKey(rand.Reader, 2048)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "mailkeep-test"},
-		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(24 * time.Hour)}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cert, _ := x509.ParseCertificate(der)
-	pkcs8, _ := x509.MarshalPKCS8PrivateKey(key)
-	dir := t.TempDir()
-	pemPath := filepath.Join(dir, "app.pem")
-	pemData := append(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}),
-		pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: pkcs8})...)
-	if err := os.WriteFile(pemPath, pemData, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	pfx, err := pkcs12.Modern.Encode(key, cert, nil, pfxPassword)
-	if err != nil {
-		t.Fatal(err)
-	}
-	pfxPath := filepath.Join(dir, "app.pfx")
-	if err := os.WriteFile(pfxPath, pfx, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	return cert, pemPath, pfxPath
-}
-
 func TestEntraCertificate(t *testing.T) {
 	idp := authtest.New(t)
-	cert, pemPath, pfxPath := certFiles(t, "pfx-pass")
+	cert, pemPath, pfxPath := authtest.CertificateFiles(t, "pfx-pass")
 	app := idp.AddApp(authtest.App{Cert: cert})
 	other := idp.AddApp(authtest.App{}) // has no certificate
 	for _, tt := range []struct {
