@@ -40,6 +40,11 @@ type Config struct {
 	Getenv func(string) string
 	// Now is the clock for "next run" and secret expiry (nil: time.Now).
 	Now func() time.Time
+	// UI runs a change of the windows on the UI goroutine, after those
+	// handed over before it (nil: fyne.Do). Fyne's test driver runs
+	// fyne.Do at once on the caller's goroutine, so tests give a goroutine
+	// of their own.
+	UI func(func())
 }
 
 // App is one running Mailkeep: its archive, its scheduler and its windows.
@@ -73,6 +78,9 @@ func New(fa fyne.App, cfg Config) (*App, error) {
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
+	}
+	if cfg.UI == nil {
+		cfg.UI = fyne.Do
 	}
 	log := cfg.Logger
 	if log == nil {
@@ -166,3 +174,7 @@ func (a *App) Close() error {
 func (a *App) background(f func(ctx context.Context)) {
 	a.jobs.Go(func() { f(a.ctx) })
 }
+
+// do runs f on Fyne's goroutine. Background work (a search, a run's
+// progress, an import) changes the windows only through it.
+func (a *App) do(f func()) { a.cfg.UI(f) }

@@ -35,20 +35,26 @@ type mailbox struct {
 
 // board holds the live state of every mailbox. The engine's callbacks write
 // it from their goroutines; screens read snapshots and subscribe to be told
-// of changes (on the writer's goroutine: repaint with fyne.Do).
+// of changes (on the writer's goroutine: repaint with App.do).
 type board struct {
 	now func() time.Time
 
 	mu        sync.Mutex
 	boxes     map[string]*mailbox
-	listeners []func()
+	listeners map[int]func()
+	nextID    int // the next listener's key
+	// stored counts the changes to the archive's mail: runs that archived
+	// messages, imports that added some, mail dropped with a mailbox.
+	// Screens showing mail compare it to know when to read it again.
+	stored int
 	// progress is, for each running account, each folder's latest
 	// EventProgress (the run's totals are their sums).
 	progress map[string]map[string]archive.Event
 }
 
 func newBoard(now func() time.Time) *board {
-	return &board{now: now, boxes: map[string]*mailbox{}, progress: map[string]map[string]archive.Event{}}
+	return &board{now: now, boxes: map[string]*mailbox{}, listeners: map[int]func(){},
+		progress: map[string]map[string]archive.Event{}}
 }
 
 // load reads the accounts and their latest runs from the archive.
@@ -94,20 +100,47 @@ func (b *board) load(ctx context.Context, s *store.Store) error {
 	return nil
 }
 
-// subscribe registers f to be called after every change.
-func (b *board) subscribe(f func()) {
+// subscribe registers f to be called after every change, until the
+// returned function is called.
+func (b *board) subscribe(f func()) (unsubscribe func()) {
 	b.mu.Lock()
-	b.listeners = append(b.listeners, f)
+	id := b.nextID
+	b.nextID++
+	b.listeners[id] = f
 	b.mu.Unlock()
+	return func() {
+		b.mu.Lock()
+		delete(b.listeners, id)
+		b.mu.Unlock()
+	}
 }
 
 func (b *board) changed() {
 	b.mu.Lock()
-	ls := append([]func(){}, b.listeners...)
+	ls := make([]func(), 0, len(b.listeners))
+	for _, f := range b.listeners {
+		ls = append(ls, f)
+	}
 	b.mu.Unlock()
 	for _, f := range ls {
 		f()
 	}
+}
+
+// mailChanged tells the listeners that the archive's mail changed (by an
+// import, or by dropping a mailbox's mail).
+func (b *board) mailChanged() {
+	b.mu.Lock()
+	b.stored++
+	b.mu.Unlock()
+	b.changed()
+}
+
+// mailVersion is the count of changes to the archive's mail so far.
+func (b *board) mailVersion() int {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.stored
 }
 
 // snapshot is every mailbox, sorted by name.
@@ -186,6 +219,9 @@ func (b *board) event(e archive.Event) {
 func (b *board) ended(rep archive.RunReport, err error) {
 	b.mu.Lock()
 	delete(b.progress, rep.Account)
+	if rep.Messages > 0 {
+		b.stored++
+	}
 	b.mu.Unlock()
 	b.update(rep.Account, func(m *mailbox) {
 		archivedBefore := m.Last != nil && m.Last.Outcome == store.OutcomeOK && m.Last.Messages > 0

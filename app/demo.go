@@ -80,23 +80,9 @@ type demoWindow struct {
 	hits    []store.Result // on Fyne's goroutine only
 	asked   int            // searches started; only the latest one's results show
 
-	// paint is held while the engine's news is painted (onUI): Fyne runs
-	// those callbacks on its one goroutine, but its test driver runs them
-	// on the caller's, and the tests take paint to read the widgets.
-	paint sync.Mutex
-
 	mu     sync.Mutex
 	st     *store.Store // the demo archive, opened for searching after the run
 	closed bool
-}
-
-// onUI runs f on Fyne's goroutine, holding paint.
-func (d *demoWindow) onUI(f func()) {
-	fyne.Do(func() {
-		d.paint.Lock()
-		defer d.paint.Unlock()
-		f()
-	})
 }
 
 func newDemoWindow(a *App, path string) *demoWindow {
@@ -170,7 +156,7 @@ func (d *demoWindow) start() {
 	d.a.background(func(context.Context) {
 		began := time.Now()
 		rep, err := demo.Run(d.ctx, d.path, func(e archive.Event) {
-			d.onUI(func() { d.event(e) })
+			d.a.do(func() { d.event(e) })
 		})
 		took := time.Since(began)
 		if err != nil {
@@ -178,12 +164,12 @@ func (d *demoWindow) start() {
 				return // the window or the App closed
 			}
 			d.a.log.Warn("the demo run failed", "err", err)
-			d.onUI(func() { d.failed(err) })
+			d.a.do(func() { d.failed(err) })
 			return
 		}
 		st, err := store.Open(d.ctx, d.path)
 		if err != nil {
-			d.onUI(func() { d.failed(err) })
+			d.a.do(func() { d.failed(err) })
 			return
 		}
 		d.mu.Lock()
@@ -196,10 +182,10 @@ func (d *demoWindow) start() {
 		d.mu.Unlock()
 		total, err := st.Count(d.ctx, "")
 		if err != nil {
-			d.onUI(func() { d.failed(err) })
+			d.a.do(func() { d.failed(err) })
 			return
 		}
-		d.onUI(func() { d.done(rep, total, took) })
+		d.a.do(func() { d.done(rep, total, took) })
 	})
 }
 
@@ -280,7 +266,7 @@ func (d *demoWindow) runSearch() {
 		if err == nil {
 			count, err = st.Count(d.ctx, q)
 		}
-		d.onUI(func() {
+		d.a.do(func() {
 			if n != d.asked {
 				return // a newer search is on its way
 			}

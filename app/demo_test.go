@@ -21,7 +21,7 @@ import (
 func TestStartDemo(t *testing.T) {
 	fa := test.NewApp()
 	defer fa.Quit()
-	a, err := New(fa, Config{ArchivePath: filepath.Join(t.TempDir(), "archive.mailkeep")})
+	a, err := New(fa, Config{ArchivePath: filepath.Join(t.TempDir(), "archive.mailkeep"), UI: newUILoop(t)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -88,14 +88,10 @@ func TestStartDemo(t *testing.T) {
 	fyne.DoAndWait(d.w.Close)
 }
 
-// read runs f with the window's paint lock, as Fyne's goroutine would.
-func (d *demoWindow) read(f func()) {
-	d.paint.Lock()
-	defer d.paint.Unlock()
-	f()
-}
+// read runs f on the App's UI goroutine and waits for it.
+func (d *demoWindow) read(f func()) { onUI(d.a, f) }
 
-// eventually waits until cond holds (checked with the paint lock).
+// eventually waits until cond holds (read on the UI goroutine).
 func (d *demoWindow) eventually(t *testing.T, what string, cond func() bool) {
 	t.Helper()
 	deadline := time.Now().Add(3 * time.Minute) // generous: a busy machine, -race

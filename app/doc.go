@@ -9,5 +9,5 @@
 // tests), so the package builds and tests without cgo.
 //
 // Engine work never runs on Fyne's goroutine. Events from the engine update
-// the board (board.go), whose listeners repaint through fyne.Do.
+// the board (board.go), whose listeners repaint through App.do.
 package app

@@ -24,7 +24,7 @@ const checksAtOnce = 3
 // Exchange administrator runs.
 type doctorView struct {
 	a          *App
-	ui         func(func()) // fyne.Do, or the tests' stand-in
+	ui         func(func()) // the setup's ui
 	root       *fyne.Container
 	heading    *widget.Label
 	summary    *widget.Label

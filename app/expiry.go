@@ -214,7 +214,7 @@ func (a *App) showReplaceSecret(parent fyne.Window, w expiryWarning) {
 		value, day := strings.TrimSpace(secret.Text), strings.TrimSpace(expires.Text)
 		a.background(func(ctx context.Context) {
 			err := a.replaceSecret(ctx, w.Key, value, day)
-			fyne.Do(func() {
+			a.do(func() {
 				if err != nil {
 					dialog.ShowError(err, parent)
 					return

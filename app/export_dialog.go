@@ -176,7 +176,7 @@ func (d *exportDialog) run() {
 	s := d.a.store
 	req := d.req
 	progress := func(p store.ImportProgress) {
-		d.do(func() {
+		d.a.do(func() {
 			if p.Total > 0 {
 				d.progress.SetValue(float64(p.Bytes) / float64(p.Total))
 			}
@@ -195,7 +195,7 @@ func (d *exportDialog) run() {
 		if ctx.Err() != nil && err != nil {
 			err = fmt.Errorf("%w: %w", context.Canceled, err) // stopped, whatever the failure says
 		}
-		d.do(func() { d.finished(n, err, out, format) })
+		d.a.do(func() { d.finished(n, err, out, format) })
 	})
 }
 

@@ -45,16 +45,16 @@ func exportAndWait(t *testing.T, d *exportDialog, out string, format store.Expor
 		err error
 	}
 	done := make(chan result, 1)
-	d.mu.Lock()
-	d.done = func(n int, err error) { done <- result{n, err} }
-	if format == store.FormatEML {
-		d.format.SetSelected(exportEMLChoice)
-	} else {
-		d.format.SetSelected(exportMboxChoice)
-	}
-	d.path.SetText(out)
-	test.Tap(d.start)
-	d.mu.Unlock()
+	onUI(d.a, func() {
+		d.done = func(n int, err error) { done <- result{n, err} }
+		if format == store.FormatEML {
+			d.format.SetSelected(exportEMLChoice)
+		} else {
+			d.format.SetSelected(exportMboxChoice)
+		}
+		d.path.SetText(out)
+		test.Tap(d.start)
+	})
 	select {
 	case r := <-done:
 		return r.n, r.err
@@ -158,12 +158,12 @@ func TestExportDialog(t *testing.T) {
 		d := f.a.newExportDialog(w, exportRequest{query: ""})
 		done := make(chan error, 1)
 		out := filepath.Join(t.TempDir(), "all.mbox")
-		d.mu.Lock()
-		d.done = func(_ int, err error) { done <- err }
-		d.path.SetText(out)
-		test.Tap(d.start)
-		test.Tap(d.close) // Cancel, at once
-		d.mu.Unlock()
+		onUI(d.a, func() {
+			d.done = func(_ int, err error) { done <- err }
+			d.path.SetText(out)
+			test.Tap(d.start)
+			test.Tap(d.close) // Cancel, at once
+		})
 		err := <-done
 		if err == nil {
 			t.Skip("the export ended before Cancel could stop it")

@@ -61,7 +61,7 @@ func (v *mailboxesView) pickFolders(name string) {
 			opt.Progress = nil
 			folders, err = archive.Folders(ctx, acct, opt)
 		}
-		v.ui(func() {
+		v.a.do(func() {
 			waiting.Stop()
 			if ctx.Err() != nil {
 				return // closed meanwhile
@@ -157,7 +157,7 @@ func (v *mailboxesView) saveFolders(p *folderPicker) {
 	p.save.Disable()
 	v.a.background(func(ctx context.Context) {
 		err := v.a.setFolders(ctx, p.name, include, exclude)
-		v.ui(func() {
+		v.a.do(func() {
 			if err != nil {
 				p.save.Enable()
 				v.showProblem("Mailkeep could not save the folders", err)

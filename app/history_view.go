@@ -130,10 +130,10 @@ func (v *mailboxesView) showHistory(name string) {
 	v.a.background(func(ctx context.Context) {
 		runs, err := v.a.store.Runs(ctx, name, historyLimit)
 		if err != nil {
-			v.ui(func() { v.showProblem("Mailkeep could not read the run history", err) })
+			v.a.do(func() { v.showProblem("Mailkeep could not read the run history", err) })
 			return
 		}
-		v.ui(func() {
+		v.a.do(func() {
 			h := newHistoryView(runs, v.a.cfg.Now())
 			v.history = h
 			d := dialog.NewCustom("Run history of “"+name+"”", "Close", h.content, v.w)

@@ -141,7 +141,7 @@ func (d *importDialog) run() {
 	s := d.a.store
 	d.a.background(func(context.Context) {
 		stats, err := s.Import(ctx, paths, func(p store.ImportProgress) {
-			d.do(func() {
+			d.a.do(func() {
 				if p.Total > 0 {
 					d.progress.SetValue(float64(p.Bytes) / float64(p.Total))
 				}
@@ -151,11 +151,14 @@ func (d *importDialog) run() {
 		if ctx.Err() != nil && err != nil {
 			err = fmt.Errorf("%w: %w", context.Canceled, err) // stopped, whatever the failure says
 		}
-		d.do(func() { d.finished(stats, err) })
+		d.a.do(func() { d.finished(stats, err) })
 	})
 }
 
 func (d *importDialog) finished(stats store.ImportStats, err error) {
+	if stats.New > 0 {
+		d.a.board.mailChanged() // open searches read their results again
+	}
 	d.cancel()
 	d.cancel = nil
 	d.close.SetText("Close")

@@ -24,14 +24,14 @@ func importAndWait(t *testing.T, d *importDialog, paths ...string) (store.Import
 		err   error
 	}
 	done := make(chan result, 1)
-	d.mu.Lock()
-	d.done = func(s store.ImportStats, err error) { done <- result{s, err} }
-	d.paths.SetText("")
-	for _, p := range paths {
-		d.addPath(p)
-	}
-	test.Tap(d.start)
-	d.mu.Unlock()
+	onUI(d.a, func() {
+		d.done = func(s store.ImportStats, err error) { done <- result{s, err} }
+		d.paths.SetText("")
+		for _, p := range paths {
+			d.addPath(p)
+		}
+		test.Tap(d.start)
+	})
 	select {
 	case r := <-done:
 		return r.stats, r.err
@@ -112,10 +112,10 @@ func TestImportDialog(t *testing.T) {
 	}
 
 	// Nothing chosen.
-	d.mu.Lock()
-	d.paths.SetText("  \n")
-	test.Tap(d.start)
-	d.mu.Unlock()
+	onUI(d.a, func() {
+		d.paths.SetText("  \n")
+		test.Tap(d.start)
+	})
 	if !strings.Contains(d.status.Text, "Add the files") {
 		t.Errorf("with nothing to import: %q", d.status.Text)
 	}
@@ -133,12 +133,12 @@ func TestImportDialogCancel(t *testing.T) {
 	defer w.Close()
 	d := f.a.newImportDialog(w)
 	done := make(chan error, 1)
-	d.mu.Lock()
-	d.done = func(_ store.ImportStats, err error) { done <- err }
-	d.addPath(mbox)
-	test.Tap(d.start)
-	test.Tap(d.close) // Cancel
-	d.mu.Unlock()
+	onUI(d.a, func() {
+		d.done = func(_ store.ImportStats, err error) { done <- err }
+		d.addPath(mbox)
+		test.Tap(d.start)
+		test.Tap(d.close) // Cancel
+	})
 	err := <-done
 	if err == nil {
 		t.Skip("the import ended before Cancel could stop it")

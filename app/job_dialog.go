@@ -2,9 +2,7 @@ package app
 
 import (
 	"context"
-	"sync"
 
-	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
 )
@@ -18,8 +16,6 @@ type jobDialog struct {
 	dlg      dialog.Dialog
 
 	cancel context.CancelFunc // of the job running; nil when none is
-	// mu serializes the updates from the background (see searchView.mu).
-	mu sync.Mutex
 }
 
 // closeOrCancel stops a running job, or closes the dialog.
@@ -30,13 +26,4 @@ func (d *jobDialog) closeOrCancel() {
 		return
 	}
 	d.dlg.Hide()
-}
-
-// do runs f on Fyne's goroutine, one update at a time.
-func (d *jobDialog) do(f func()) {
-	fyne.Do(func() {
-		d.mu.Lock()
-		defer d.mu.Unlock()
-		f()
-	})
 }

@@ -3,7 +3,6 @@ package app
 import (
 	"context"
 	"slices"
-	"sync"
 	"sync/atomic"
 
 	"fyne.io/fyne/v2"
@@ -29,10 +28,6 @@ type mailboxesView struct {
 	runAll  *widget.Button
 	expiry  *expiryBanner // client secrets that expire soon
 
-	// paint serialises the view's repaints. On the desktop fyne.Do runs
-	// everything on Fyne's goroutine; fyne/test runs it at once on the
-	// caller's, so the view orders its own.
-	paint  sync.Mutex
 	cards  map[string]*mailboxCard
 	order  []string
 	counts map[string]store.AccountCount // messages in the archive, by account
@@ -65,31 +60,18 @@ func newMailboxesView(a *App, w fyne.Window) *mailboxesView {
 	v.content = container.NewBorder(container.NewVBox(v.top, v.expiry.box), nil, nil, nil,
 		container.NewVScroll(container.NewVBox(v.empty, v.list)))
 
-	a.board.subscribe(func() { v.ui(v.repaint) })
-	v.paint.Lock()
+	a.board.subscribe(func() { v.a.do(v.repaint) })
 	v.repaint()
-	v.paint.Unlock()
 	v.loadCounts()
 	return v
 }
 
 // place makes the view the window's content.
 func (v *mailboxesView) place() {
-	v.paint.Lock()
-	defer v.paint.Unlock()
 	v.w.SetContent(v.content)
 }
 
-// ui runs f on Fyne's goroutine, one repaint at a time.
-func (v *mailboxesView) ui(f func()) {
-	fyne.Do(func() {
-		v.paint.Lock()
-		defer v.paint.Unlock()
-		f()
-	})
-}
-
-// repaint shows the board as it is now. Call it through ui (or, before the
+// repaint shows the board as it is now. Call it through App.do (or, before the
 // view is shown, directly).
 func (v *mailboxesView) repaint() {
 	boxes := v.a.board.snapshot()
@@ -150,7 +132,7 @@ func (v *mailboxesView) loadCounts() {
 			v.a.log.Warn("cannot count the messages per mailbox", "err", err)
 			return
 		}
-		v.ui(func() {
+		v.a.do(func() {
 			if asked < v.countsShown {
 				return // an older reading, come late
 			}
@@ -176,7 +158,7 @@ func (v *mailboxesView) actions() cardActions {
 func (v *mailboxesView) runNow(name string) {
 	v.a.background(func(ctx context.Context) {
 		if err := v.a.sched.RunNow(ctx, name); err != nil {
-			v.ui(func() { v.showProblem("Mailkeep could not start archiving “"+name+"”", err) })
+			v.a.do(func() { v.showProblem("Mailkeep could not start archiving “"+name+"”", err) })
 		}
 	})
 }
@@ -185,7 +167,7 @@ func (v *mailboxesView) runNow(name string) {
 func (v *mailboxesView) runAllNow() {
 	v.a.background(func(ctx context.Context) {
 		if err := v.a.sched.RunNow(ctx); err != nil {
-			v.ui(func() { v.showProblem("Mailkeep could not start archiving", err) })
+			v.a.do(func() { v.showProblem("Mailkeep could not start archiving", err) })
 		}
 	})
 }
@@ -198,7 +180,7 @@ func (v *mailboxesView) setPaused(name string, paused bool) {
 			if !paused {
 				what = "resume"
 			}
-			v.ui(func() { v.showProblem("Mailkeep could not "+what+" “"+name+"”", err) })
+			v.a.do(func() { v.showProblem("Mailkeep could not "+what+" “"+name+"”", err) })
 		}
 	})
 }

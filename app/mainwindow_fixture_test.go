@@ -43,7 +43,7 @@ type boxesOptions struct {
 func newBoxesFixture(t *testing.T, opt boxesOptions) *boxesFixture {
 	t.Helper()
 	f := &boxesFixture{t: t}
-	cfg := Config{ArchivePath: filepath.Join(t.TempDir(), "archive.mailkeep"), Now: opt.now}
+	cfg := Config{ArchivePath: filepath.Join(t.TempDir(), "archive.mailkeep"), Now: opt.now, UI: newUILoop(t)}
 	if opt.dovecot {
 		f.dovecot = archivetest.StartDovecot(t, archivetest.DovecotOptions{})
 		f.user = "boxes@example.com"
@@ -64,11 +64,11 @@ func newBoxesFixture(t *testing.T, opt boxesOptions) *boxesFixture {
 	})
 	f.a = a
 	f.w = test.NewTempWindow(t, nil)
-	f.v = newMailboxesView(a, f.w)
-	f.v.place()
-	f.v.paint.Lock() // the view repaints from other goroutines in tests
-	f.w.Resize(mainWindowSize)
-	f.v.paint.Unlock()
+	onUI(a, func() {
+		f.v = newMailboxesView(a, f.w)
+		f.v.place()
+		f.w.Resize(mainWindowSize)
+	})
 	return f
 }
 
@@ -120,12 +120,8 @@ func (f *boxesFixture) reload() {
 	f.a.sched.Reload()
 }
 
-// onUI runs g with the view's repaints held off, as on Fyne's goroutine.
-func (f *boxesFixture) onUI(g func()) {
-	f.v.paint.Lock()
-	defer f.v.paint.Unlock()
-	g()
-}
+// onUI runs g on the App's UI goroutine and waits for it.
+func (f *boxesFixture) onUI(g func()) { onUI(f.a, g) }
 
 // tap presses a button of the view.
 func (f *boxesFixture) tap(b fyne.Tappable) { f.onUI(func() { test.Tap(b) }) }

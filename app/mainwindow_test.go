@@ -5,6 +5,7 @@ import (
 	"slices"
 	"testing"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 )
@@ -13,15 +14,16 @@ import (
 // time, a note says so. Showing it again brings back the same window.
 func TestClosingTheMainWindowKeepsMailkeepRunning(t *testing.T) {
 	fa := test.NewTempApp(t)
-	a, err := New(fa, Config{ArchivePath: filepath.Join(t.TempDir(), "archive.mailkeep")})
+	a, err := New(fa, Config{ArchivePath: filepath.Join(t.TempDir(), "archive.mailkeep"), UI: newUILoop(t)})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer a.Close()
 
-	a.showMain()
+	onUI(a, a.showMain)
 	a.jobs.Wait() // the view's first reading of the archive (no scheduler runs here)
-	w := a.main
+	var w fyne.Window
+	onUI(a, func() { w = a.main })
 	if w == nil || w.Title() != "Mailkeep" {
 		t.Fatalf("main window %v", w)
 	}
@@ -33,11 +35,12 @@ func TestClosingTheMainWindowKeepsMailkeepRunning(t *testing.T) {
 	if fa.Preferences().Bool(prefTrayToldYou) {
 		t.Fatal("a fresh app has already told about the tray")
 	}
-	a.closeMain() // what the window's close button does (SetCloseIntercept)
+	onUI(a, a.closeMain) // what the window's close button does (SetCloseIntercept)
 	if !open() {
 		t.Fatal("closing the main window closed it for good")
 	}
-	top := w.Canvas().Overlays().Top()
+	var top fyne.CanvasObject
+	onUI(a, func() { top = w.Canvas().Overlays().Top() })
 	if top == nil {
 		t.Fatal("the first close said nothing about the tray")
 	}
@@ -45,31 +48,36 @@ func TestClosingTheMainWindowKeepsMailkeepRunning(t *testing.T) {
 		t.Error("the note will be shown again: the preference is not set")
 	}
 	var said []string
-	for _, o := range test.LaidOutObjects(top) {
-		if l, ok := o.(*widget.Label); ok {
-			said = append(said, l.Text)
+	onUI(a, func() {
+		for _, o := range test.LaidOutObjects(top) {
+			if l, ok := o.(*widget.Label); ok {
+				said = append(said, l.Text)
+			}
 		}
-	}
+	})
 	if !slices.ContainsFunc(said, func(s string) bool { return len(s) > 50 }) {
 		t.Errorf("the note says %q", said)
 	}
 	// Dismissing the note hides the window.
-	for _, o := range test.LaidOutObjects(top) {
-		if b, ok := o.(*widget.Button); ok {
-			test.Tap(b)
-			break
+	onUI(a, func() {
+		for _, o := range test.LaidOutObjects(top) {
+			if b, ok := o.(*widget.Button); ok {
+				test.Tap(b)
+				break
+			}
 		}
-	}
-	if w.Canvas().Overlays().Top() != nil {
-		t.Error("the note stays after OK")
-	}
-
-	a.closeMain() // the second time: no note
-	if w.Canvas().Overlays().Top() != nil || !open() {
-		t.Error("the second close showed the note again or closed the window")
-	}
-	a.showMain()
-	if a.main != w {
-		t.Error("showMain made a second window")
-	}
+		if w.Canvas().Overlays().Top() != nil {
+			t.Error("the note stays after OK")
+		}
+		a.closeMain() // the second time: no note
+		if w.Canvas().Overlays().Top() != nil || !open() {
+			t.Error("the second close showed the note again or closed the window")
+		}
+	})
+	onUI(a, func() {
+		a.showMain()
+		if a.main != w {
+			t.Error("showMain made a second window")
+		}
+	})
 }

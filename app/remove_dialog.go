@@ -68,7 +68,7 @@ func (v *mailboxesView) removeMailbox(name string, dropMail bool) {
 	v.a.background(func(ctx context.Context) {
 		rep, err := v.a.removeMailbox(ctx, name, dropMail)
 		if err != nil {
-			v.ui(func() { v.showProblem("Mailkeep could not remove “"+name+"”", err) })
+			v.a.do(func() { v.showProblem("Mailkeep could not remove “"+name+"”", err) })
 			return
 		}
 		v.loadCounts()
@@ -79,7 +79,7 @@ func (v *mailboxesView) removeMailbox(name string, dropMail bool) {
 		if rep.Kept > 0 {
 			msg += fmt.Sprintf(" %s stay, because another mailbox has them too.", plural(rep.Kept, "message"))
 		}
-		v.ui(func() { dialog.ShowInformation("Mailbox removed", msg, v.w) })
+		v.a.do(func() { dialog.ShowInformation("Mailbox removed", msg, v.w) })
 	})
 }
 
@@ -98,5 +98,8 @@ func (a *App) removeMailbox(ctx context.Context, name string, dropMail bool) (st
 		return rep, err
 	}
 	a.sched.Reload()
+	if dropMail {
+		a.board.mailChanged() // open searches drop the messages that went
+	}
 	return rep, a.board.load(ctx, a.store)
 }

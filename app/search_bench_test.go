@@ -89,7 +89,7 @@ func benchArchive(b *testing.B, n int) string {
 func openBenchSearch(b *testing.B) (*App, fyne.Window, *searchView) {
 	b.Helper()
 	path := benchArchive(b, benchMessages)
-	a, err := New(test.NewTempApp(b), Config{ArchivePath: path, Getenv: func(string) string { return "" }})
+	a, err := New(test.NewTempApp(b), Config{ArchivePath: path, Getenv: func(string) string { return "" }, UI: newUILoop(b)})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -235,7 +235,7 @@ func BenchmarkViewerOpen20MiB(b *testing.B) {
 				b.Fatal(err)
 			}
 			s.Close()
-			a, err := New(test.NewTempApp(b), Config{ArchivePath: path, Getenv: func(string) string { return "" }})
+			a, err := New(test.NewTempApp(b), Config{ArchivePath: path, Getenv: func(string) string { return "" }, UI: newUILoop(b)})
 			if err != nil {
 				b.Fatal(err)
 			}

@@ -53,7 +53,7 @@ func newSearchFixture(t testing.TB, msgs []storetest.Message) *searchFixture {
 	path := filepath.Join(t.TempDir(), "archive.mailkeep")
 	ids := ingestFixture(t, path, msgs)
 	fa := test.NewTempApp(t)
-	a, err := New(fa, Config{ArchivePath: path, Getenv: func(string) string { return "" }})
+	a, err := New(fa, Config{ArchivePath: path, Getenv: func(string) string { return "" }, UI: newUILoop(t)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -135,11 +135,7 @@ func waitIdle(t testing.TB, sv *searchView) {
 
 // act does what a person does to the screen (typing, ticking, scrolling)
 // as one update of it: never at the same time as a result arriving.
-func act(sv *searchView, f func()) {
-	sv.mu.Lock()
-	defer sv.mu.Unlock()
-	f()
-}
+func act(sv *searchView, f func()) { onUI(sv.a, f) }
 
 // openSearch shows a search view in a test window of the given size, with
 // typing pauses of delay, and waits for its first results.

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"sync"
 	"sync/atomic"
 	"time"
 
@@ -66,27 +65,9 @@ type searchView struct {
 	// shown, when set, is called after each query's first results are shown
 	// (benchmarks time it).
 	shown func(query string, rows int)
-	// mu serializes the screen's updates from the background. Fyne's own
-	// driver runs them all on its goroutine anyway; its test driver runs
-	// each on the goroutine that asks.
-	mu sync.Mutex
-}
-
-// do runs f on Fyne's goroutine, one update at a time.
-func (sv *searchView) do(f func()) {
-	fyne.Do(func() {
-		sv.mu.Lock()
-		defer sv.mu.Unlock()
-		f()
-	})
-}
-
-// newSearchView makes the search screen for window w.
-func (a *App) newSearchView(w fyne.Window) fyne.CanvasObject {
-	sv := a.newSearchPane(w)
-	c := sv.content()
-	sv.runSearch("") // everything, newest first, until something is typed
-	return c
+	// mail is what the screen knows of the archive's changes
+	// (search_refresh.go).
+	mail mailWatch
 }
 
 // showSearch opens the search window, or brings it to the front.
@@ -153,6 +134,7 @@ func (a *App) newSearchPane(w fyne.Window) *searchView {
 	sv.export = widget.NewButtonWithIcon("Export…", theme.DocumentSaveIcon(), sv.exportResults)
 	sv.export.Disable()
 	sv.results.reset("")
+	sv.watchMail()
 	return sv
 }
 
@@ -200,7 +182,7 @@ func (sv *searchView) typed() {
 	}
 	sv.pending.Add(1)
 	sv.timer = time.AfterFunc(sv.delay, func() {
-		sv.do(func() {
+		sv.a.do(func() {
 			sv.runSearch(sv.query.Text)
 			sv.pending.Add(-1) // after the search counts itself
 		})
@@ -292,6 +274,7 @@ func (sv *searchView) runSearch(query string) {
 	ctx, cancel := context.WithCancel(sv.a.ctx)
 	sv.ctx, sv.cancel = ctx, cancel
 	gen := sv.results.reset(query)
+	sv.mail.newer = false
 	sv.export.Disable()
 	sv.status.SetText("Searching…")
 	sv.list.Refresh()
@@ -305,7 +288,7 @@ func (sv *searchView) runSearch(query string) {
 		if more {
 			sv.pending.Add(1)
 		}
-		sv.do(func() {
+		sv.a.do(func() {
 			defer sv.pending.Add(-1)
 			if gen != sv.results.gen {
 				return // a newer search is under way
@@ -328,7 +311,7 @@ func (sv *searchView) runSearch(query string) {
 			case len(first) == 0:
 				sv.status.SetText("No messages match. Check the spelling, or take a filter away.")
 			case !more:
-				sv.status.SetText(countText(len(first)))
+				sv.showCount(len(first))
 			default:
 				sv.status.SetText(fmt.Sprintf("More than %d messages, newest first — counting…", firstPageRows))
 			}
@@ -342,18 +325,18 @@ func (sv *searchView) runSearch(query string) {
 		if !more {
 			return
 		}
-		ids, err := s.MatchIDs(ctx, query)
-		sv.do(func() {
+		ids, countErr := s.MatchIDs(ctx, query)
+		sv.a.do(func() {
 			defer sv.pending.Add(-1)
 			if gen != sv.results.gen {
 				return
 			}
-			if err != nil {
-				sv.showSearchError(err)
+			if countErr != nil {
+				sv.showSearchError(countErr)
 				return
 			}
 			sv.results.ids = ids
-			sv.status.SetText(countText(len(ids)))
+			sv.showCount(len(ids))
 			sv.list.Refresh()
 		})
 	})
@@ -437,7 +420,7 @@ func (sv *searchView) loadPage(page int) {
 	ctx := sv.ctx
 	sv.a.background(func(context.Context) {
 		rows, err := s.Results(ctx, query, ids)
-		sv.do(func() {
+		sv.a.do(func() {
 			defer sv.pending.Add(-1)
 			if gen != sv.results.gen {
 				return
@@ -475,6 +458,7 @@ func (sv *searchView) close() {
 	if sv.cancel != nil {
 		sv.cancel()
 	}
+	sv.mail.stop()
 }
 
 // searchHelp explains the search language in a person's words.

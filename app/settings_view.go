@@ -130,7 +130,7 @@ func (a *App) changeAutostart(win fyne.Window, check *widget.Check, on bool) {
 		if err == nil {
 			return
 		}
-		fyne.Do(func() {
+		a.do(func() {
 			handler := check.OnChanged
 			check.OnChanged = nil
 			check.SetChecked(!on)

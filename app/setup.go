@@ -51,7 +51,7 @@ type setup struct {
 
 	// jobs are the setup's background work (tests wait for them).
 	jobs sync.WaitGroup
-	// ui runs a change of the screen from a background goroutine: fyne.Do
+	// ui runs a change of the screen from a background goroutine: a.do
 	// (tests run them on the test's goroutine, as Fyne runs them on its own).
 	ui func(func())
 	// done leaves the setup for the list of mailboxes: a.showMain (tests of
@@ -89,7 +89,7 @@ func (s *setup) load(name string) {
 // openSetup makes the setup and its window.
 func (a *App) openSetup() *setup {
 	w := a.mainWindow()
-	s := &setup{a: a, win: w, ui: fyne.Do, done: a.showMain}
+	s := &setup{a: a, win: w, ui: a.do, done: a.showMain}
 	s.problem = widget.NewLabel("")
 	s.problem.Wrapping = fyne.TextWrapWord
 	s.problem.Importance = widget.DangerImportance

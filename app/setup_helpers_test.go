@@ -19,6 +19,9 @@ import (
 // Fyne's test driver (no display).
 func newTestApp(t *testing.T, cfg Config) *App {
 	t.Helper()
+	if cfg.UI == nil {
+		cfg.UI = newUILoop(t)
+	}
 	if cfg.ArchivePath == "" {
 		cfg.ArchivePath = filepath.Join(t.TempDir(), "archive.mailkeep")
 	}

@@ -19,6 +19,10 @@ import (
 type trayApp struct {
 	fyne.App
 
+	// settle waits until the App's UI goroutine has run what was handed
+	// over to it (set by newShellApp); the readers below call it first.
+	settle func()
+
 	mu    sync.Mutex
 	icon  fyne.Resource
 	menu  *fyne.Menu
@@ -46,8 +50,15 @@ func (t *trayApp) SendNotification(n *fyne.Notification) {
 	t.notes = append(t.notes, n)
 }
 
+func (t *trayApp) settled() {
+	if t.settle != nil {
+		t.settle()
+	}
+}
+
 // labels are the tray menu's item labels ("---" for a separator).
 func (t *trayApp) labels() []string {
+	t.settled()
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	var out []string
@@ -66,6 +77,7 @@ func (t *trayApp) labels() []string {
 
 // item is the tray menu's item labelled label, or nil.
 func (t *trayApp) item(label string) *fyne.MenuItem {
+	t.settled()
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	for _, it := range t.menu.Items {
@@ -77,6 +89,7 @@ func (t *trayApp) item(label string) *fyne.MenuItem {
 }
 
 func (t *trayApp) iconName() string {
+	t.settled()
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if t.icon == nil {
@@ -87,6 +100,7 @@ func (t *trayApp) iconName() string {
 
 // takeNotes returns the notifications sent since the last call.
 func (t *trayApp) takeNotes() []*fyne.Notification {
+	t.settled()
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	out := t.notes
@@ -115,11 +129,15 @@ func newShellApp(t *testing.T, fa fyne.App, now time.Time, accounts ...archive.A
 		ArchivePath: filepath.Join(t.TempDir(), "archive.mailkeep"),
 		Getenv:      shellEnv(nil),
 		Now:         func() time.Time { return now },
+		UI:          newUILoop(t),
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { a.Shutdown() })
+	if ta, ok := fa.(*trayApp); ok {
+		ta.settle = func() { onUI(a, func() {}) }
+	}
 	ctx := context.Background()
 	for _, acct := range accounts {
 		if err := archive.SaveAccount(ctx, a.store, acct); err != nil {

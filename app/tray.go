@@ -199,7 +199,7 @@ func (a *App) refreshShell() {
 	if !changed && len(notices) == 0 {
 		return
 	}
-	fyne.Do(func() {
+	a.do(func() {
 		for _, n := range notices {
 			a.fyne.SendNotification(n)
 		}
@@ -238,7 +238,7 @@ func (a *App) open() {
 
 // Raise brings Mailkeep's window forward (a second start asked for it). Any
 // goroutine may call it.
-func (a *App) Raise() { fyne.Do(a.open) }
+func (a *App) Raise() { a.do(a.open) }
 
 // Shutdown is Close, once: the tray's Quit and the end of the program both
 // call it.
@@ -257,6 +257,6 @@ func (a *App) quit() {
 		if err := a.Shutdown(); err != nil {
 			a.log.Error("closing the archive", "err", err)
 		}
-		fyne.Do(a.fyne.Quit)
+		a.do(a.fyne.Quit)
 	}()
 }

@@ -54,7 +54,7 @@ func (a *App) showMessage(id int64) {
 	w.Show()
 	a.background(func(ctx context.Context) {
 		v, err := a.loadMessage(ctx, id)
-		fyne.Do(func() {
+		a.do(func() {
 			if err != nil {
 				msg := widget.NewLabel("This message cannot be shown: " + err.Error())
 				msg.Wrapping = fyne.TextWrapWord
