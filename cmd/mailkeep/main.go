@@ -102,6 +102,15 @@ func run(args []string, getenv func(string) string) int {
 	}()
 
 	a.Start(*trayOnly && a.HasTray())
+	if unmadeWindow(fa) {
+		// Fyne would carry on without the window: say why, and end.
+		log.Error("the window could not be made: the display offers no OpenGL 2.1")
+		tellNoWindow()
+		if err := a.Shutdown(); err != nil {
+			log.Error("closing the archive", "err", err)
+		}
+		return 1
+	}
 	fa.Run()
 	log.Info("Mailkeep is closing; runs in progress stop at their next commit")
 	if err := a.Shutdown(); err != nil {

@@ -37,5 +37,10 @@ func showStartError(fa fyne.App, err error) {
 		widget.NewLabelWithStyle("Mailkeep cannot start", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		container.NewHBox(widget.NewButton("Close", fa.Quit)), nil, nil, msg))
 	w.Resize(fyne.NewSize(520, 200))
-	w.ShowAndRun()
+	w.Show()
+	if unmadeWindow(fa) {
+		tellNoWindow()
+		return
+	}
+	fa.Run()
 }
