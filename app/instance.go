@@ -57,8 +57,19 @@ func InstanceSocket(getenv func(string) string) (string, error) {
 // ClaimInstance makes this process the user's Mailkeep, listening on the
 // socket at path. When another Mailkeep holds the claim, it is asked to show
 // its window and the error is an *AlreadyRunningError. A socket left by a
-// Mailkeep that crashed is replaced.
+// Mailkeep that crashed is replaced. Where no Unix socket can be made
+// (Wine; Windows before 10 version 1803), it listens on the loopback
+// interface instead and writes the address into the file at path.
 func ClaimInstance(path string) (*Instance, error) {
+	return claimInstance(path, listenUnix)
+}
+
+// listenUnix listens on the Unix socket at path.
+func listenUnix(path string) (net.Listener, error) { return net.Listen("unix", path) }
+
+// claimInstance is ClaimInstance, listening on the Unix socket with
+// listen.
+func claimInstance(path string, listen func(path string) (net.Listener, error)) (*Instance, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return nil, fmt.Errorf("cannot make the folder of %s: %w", path, err)
 	}
@@ -83,9 +94,10 @@ func ClaimInstance(path string) (*Instance, error) {
 	if err != nil {
 		return nil, err
 	}
-	// The claim is ours: a socket there was left by a crash.
+	// The claim is ours: a socket (or an address file) there was left by a
+	// crash.
 	if info, err := os.Lstat(path); err == nil {
-		if info.Mode().IsRegular() && info.Size() > 0 {
+		if _, ours := readLoopbackAddress(path); info.Mode().IsRegular() && info.Size() > 0 && !ours {
 			lock.Release()
 			return nil, fmt.Errorf("cannot listen on %s: it is a file, not a socket; move it away", path)
 		}
@@ -94,17 +106,24 @@ func ClaimInstance(path string) (*Instance, error) {
 			return nil, fmt.Errorf("cannot replace the stale socket %s (%w): delete it", path, err)
 		}
 	}
-	ln, err := net.Listen("unix", path)
+	ln, err := listen(path)
 	if err != nil {
-		lock.Release()
-		return nil, fmt.Errorf("cannot listen on %s: %w", path, err)
+		var loopErr error
+		if ln, loopErr = listenLoopback(path); loopErr != nil {
+			lock.Release()
+			return nil, fmt.Errorf("cannot listen on %s (%w), nor on the loopback interface (%w)", path, err, loopErr)
+		}
 	}
 	return &Instance{ln: ln, lock: lock, path: path}, nil
 }
 
 // askToShow asks the Mailkeep listening at path to show its window.
 func askToShow(path string) error {
-	conn, err := net.DialTimeout("unix", path, instanceTimeout)
+	network, addr := "unix", path
+	if a, ok := readLoopbackAddress(path); ok {
+		network, addr = "tcp", a
+	}
+	conn, err := net.DialTimeout(network, addr, instanceTimeout)
 	if err != nil {
 		return err
 	}

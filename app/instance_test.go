@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync/atomic"
+	"syscall"
 	"testing"
 
 	"github.com/mailkeep/mailkeep/store"
@@ -124,5 +125,93 @@ func TestInstanceSocketPath(t *testing.T) {
 	}
 	if filepath.Base(got) != ID+".sock" {
 		t.Errorf("socket %s is not named after the app ID", got)
+	}
+}
+
+// noUnixSockets fails as net.Listen("unix") does under Wine, whose Windows
+// has no AF_UNIX (WSAEAFNOSUPPORT).
+func noUnixSockets(path string) (net.Listener, error) {
+	return nil, &net.OpError{Op: "listen", Net: "unix", Err: syscall.EAFNOSUPPORT}
+}
+
+// TestSingleInstanceWithoutUnixSockets: where Unix sockets cannot be made
+// (Wine, older Windows), the first Mailkeep listens on the loopback
+// interface and names the address in the socket's place; later starts, with
+// or without Unix sockets, ask it to show its window; a left address file is
+// replaced like a stale socket.
+func TestSingleInstanceWithoutUnixSockets(t *testing.T) {
+	path := filepath.Join(shortDir(t), ID+".sock")
+	first, err := claimInstance(path, noUnixSockets)
+	if err != nil {
+		t.Fatalf("claim without Unix sockets: %v", err)
+	}
+	var shown atomic.Int32
+	first.Serve(func() { shown.Add(1) })
+	if addr, ok := readLoopbackAddress(path); !ok {
+		data, _ := os.ReadFile(path)
+		t.Fatalf("no loopback address at %s: %q", path, data)
+	} else if !strings.HasPrefix(addr, "127.0.0.1:") {
+		t.Errorf("address %q is not on the loopback interface", addr)
+	}
+	for i, claim := range []func(string) (*Instance, error){
+		func(p string) (*Instance, error) { return claimInstance(p, noUnixSockets) },
+		ClaimInstance,
+	} {
+		second, err := claim(path)
+		if !errors.As(err, new(*AlreadyRunningError)) {
+			if second != nil {
+				second.Close()
+			}
+			t.Fatalf("second claim %d: %v, want AlreadyRunningError", i+1, err)
+		}
+		if got := shown.Load(); got != int32(i+1) {
+			t.Errorf("after start %d, the first was asked to show %d times", i+1, got)
+		}
+	}
+	if err := first.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(path); !os.IsNotExist(err) {
+		t.Errorf("the address file is still there after Close: %v", err)
+	}
+
+	// A crash leaves the address file behind, naming a port nobody listens on.
+	if err := os.WriteFile(path, []byte(loopbackMarker+"127.0.0.1:9\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	again, err := claimInstance(path, noUnixSockets)
+	if err != nil {
+		t.Fatalf("claim over a left address file: %v", err)
+	}
+	again.Close()
+}
+
+func TestReadLoopbackAddress(t *testing.T) {
+	dir := t.TempDir()
+	for _, tc := range []struct {
+		name, content string
+		want          string
+		ok            bool
+	}{
+		{"IPv4", loopbackMarker + "127.0.0.1:4711\n", "127.0.0.1:4711", true},
+		{"IPv6", loopbackMarker + "[::1]:4711\n", "[::1]:4711", true},
+		{"not loopback", loopbackMarker + "192.0.2.1:4711\n", "", false},
+		{"no port", loopbackMarker + "127.0.0.1\n", "", false},
+		{"someone else's file", "not a socket", "", false},
+		{"empty", "", "", false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			path := filepath.Join(dir, strings.ReplaceAll(tc.name, " ", "-"))
+			if err := os.WriteFile(path, []byte(tc.content), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			got, ok := readLoopbackAddress(path)
+			if got != tc.want || ok != tc.ok {
+				t.Errorf("readLoopbackAddress(%q) = %q, %v; want %q, %v", tc.content, got, ok, tc.want, tc.ok)
+			}
+		})
+	}
+	if _, ok := readLoopbackAddress(filepath.Join(dir, "missing")); ok {
+		t.Error("a missing file gave an address")
 	}
 }

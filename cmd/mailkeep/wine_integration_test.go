@@ -25,7 +25,8 @@ const windowsExeVar = "MAILKEEP_WINDOWS_EXE"
 // TestWindowsAppUnderWine starts the Windows tray app (mailkeep.exe, as
 // `make windows` builds it) under Wine on an X server of its own: on a
 // fresh archive its setup window "Mailkeep — set up" must open and show
-// something (a screenshot lands in the test's folder); on a display without
+// something (a screenshot lands in the test's folder), and a second start
+// brings it forward and ends; on a display without
 // OpenGL it must say so in a message box and end with status 1, instead of
 // sitting in the tray with no window.
 func TestWindowsAppUnderWine(t *testing.T) {
@@ -66,7 +67,19 @@ func TestWindowsAppUnderWine(t *testing.T) {
 			text, _ := os.ReadFile(log)
 			t.Errorf("the setup window shows %d colours: nothing drawn (OpenGL under Wine?); mailkeep's log:\n%s", n, text)
 		}
-		stop(t, app, nil)
+
+		// A second start asks the first to come forward and ends, under
+		// Wine too, which has no Unix sockets.
+		second := wine.command(context.Background(), d.Display, "wine", exe)
+		secondLog := filepath.Join(t.TempDir(), "second.log")
+		wine.start(t, second, secondLog)
+		stop(t, second, secondLog, func(err error) {
+			text, _ := os.ReadFile(secondLog)
+			if err != nil || !strings.Contains(string(text), "already running") {
+				t.Errorf("second start: %v, output:\n%s\nwant exit 0 saying Mailkeep is already running", err, text)
+			}
+		})
+		stop(t, app, log, nil)
 	})
 
 	t.Run("no OpenGL", func(t *testing.T) {
@@ -88,7 +101,7 @@ func TestWindowsAppUnderWine(t *testing.T) {
 			t.Fatalf("xdotool key Return: %v\n%s", err, out)
 		}
 		var exit *exec.ExitError
-		stop(t, app, func(err error) {
+		stop(t, app, log, func(err error) {
 			if !errors.As(err, &exit) || exit.ExitCode() != 1 {
 				t.Errorf("after OK in the message box: %v, want exit status 1", err)
 			}
@@ -121,8 +134,8 @@ func colours(t *testing.T, path string) int {
 
 // stop waits up to a minute for app to end when check is given (which then
 // judges how it ended), else ends it; either way it must be gone within a
-// minute.
-func stop(t *testing.T, app *exec.Cmd, check func(error)) {
+// minute, or the test fails showing log, app's output.
+func stop(t *testing.T, app *exec.Cmd, log string, check func(error)) {
 	t.Helper()
 	done := make(chan error, 1)
 	go func() { done <- app.Wait() }()
@@ -138,7 +151,8 @@ func stop(t *testing.T, app *exec.Cmd, check func(error)) {
 	case <-time.After(time.Minute):
 		app.Process.Kill()
 		<-done
-		t.Fatal("mailkeep.exe did not end within a minute")
+		text, _ := os.ReadFile(log)
+		t.Fatalf("mailkeep.exe %q did not end within a minute; its output:\n%s", app.Args[2:], text)
 	}
 }
 
