@@ -60,3 +60,9 @@ test: deps-windows
 
 deps-windows:
 	@scripts/deps.sh windows
+
+# Every package any target needs, in one go (CI installs them before it runs
+# targets side by side).
+.PHONY: deps
+deps:
+	@scripts/deps.sh build gui test e2e windows

@@ -14,6 +14,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH=$PATH:/usr/local/go/bin
 
+# One at a time: CI builds the Windows package while the tests build the
+# tray app, and both come here.
+mkdir -p bin
+exec 9>bin/.fyne-patched.lock
+flock 9
+
 mod=$(go list -m -f '{{.Dir}}' fyne.io/fyne/v2)
 version=$(go list -m -f '{{.Version}}' fyne.io/fyne/v2)
 [[ -n $mod && -d $mod ]] || { echo "fyne-patched.sh: Fyne is not in the module cache: run go mod download" >&2; exit 1; }

@@ -313,36 +313,97 @@ func splitSnippet(s string) []SnippetPart {
 	return parts
 }
 
-// displayText undoes what indexing did to text for showing it: runs of white
-// space (line breaks) become one space, and the spaces ftsText put around
-// Chinese, Japanese and Korean characters go.
+// displayText undoes what indexing did to text for showing it: the space
+// ftsText put on each side of a Chinese, Japanese or Korean character goes
+// (so "12日" shows as it was written, not "12 日"), and runs of white space
+// (line breaks) become one space, or none between CJK characters. The
+// snippet's match markers are kept where they are and do not count as text.
 func displayText(s string) string {
+	return collapseSpace(unsplitCJK(s))
+}
+
+// isMarker says whether r is one of the snippet's match markers.
+func isMarker(r rune) bool { return r == rune(matchStart[0]) || r == rune(matchEnd[0]) }
+
+// unsplitCJK drops the two spaces ftsText put around each CJK character.
+func unsplitCJK(s string) string {
+	if !hasHighBytes(s) {
+		return s
+	}
+	out := make([]rune, 0, len(s))
+	afterCJK := false // the next space (past markers) is ftsText's
+	for _, r := range s {
+		switch {
+		case isMarker(r):
+			out = append(out, r)
+		case isCJK(r):
+			// The space before it, past markers, is ftsText's.
+			i := len(out) - 1
+			for i >= 0 && isMarker(out[i]) {
+				i--
+			}
+			if i >= 0 && out[i] == ' ' && !afterCJK {
+				out = append(out[:i], out[i+1:]...)
+			}
+			out = append(out, r)
+			afterCJK = true
+			continue
+		case r == ' ' && afterCJK:
+			afterCJK = false
+			continue
+		default:
+			out = append(out, r)
+		}
+		if !isMarker(r) {
+			afterCJK = false
+		}
+	}
+	return string(out)
+}
+
+// collapseSpace makes each run of white space one space, and drops control
+// characters other than the markers. A line break between Chinese or
+// Japanese characters, which are written without spaces, becomes none.
+func collapseSpace(s string) string {
 	var b strings.Builder
 	b.Grow(len(s))
-	var prev rune // the last rune written that is not a marker
-	pendingSpace := false
+	var prev rune   // the last rune written that is not a marker
+	var held []rune // markers met in a run of white space: they go after the space
+	pendingSpace, lineBreak := false, false
 	for _, r := range s {
-		if unicode.IsSpace(r) || unicode.IsControl(r) && r != rune(matchStart[0]) && r != rune(matchEnd[0]) {
-			pendingSpace = true
+		switch {
+		case isMarker(r) && pendingSpace:
+			held = append(held, r)
 			continue
-		}
-		if r == rune(matchStart[0]) || r == rune(matchEnd[0]) {
-			// A marker does not decide spacing; the space goes before it.
-			if pendingSpace && prev != 0 && !cjkText(prev) {
-				b.WriteByte(' ')
-				pendingSpace = false
-			}
+		case isMarker(r):
 			b.WriteRune(r)
 			continue
+		case unicode.IsSpace(r) || unicode.IsControl(r):
+			pendingSpace = true
+			lineBreak = lineBreak || r == '\n' || r == '\r'
+			continue
 		}
-		if pendingSpace && prev != 0 && !(cjkText(prev) && cjkText(r)) {
+		if pendingSpace && prev != 0 && !(lineBreak && unspacedText(prev) && unspacedText(r)) {
 			b.WriteByte(' ')
 		}
-		pendingSpace = false
+		for _, m := range held {
+			b.WriteRune(m)
+		}
+		held, pendingSpace, lineBreak = held[:0], false, false
 		b.WriteRune(r)
 		prev = r
 	}
+	for _, m := range held {
+		b.WriteRune(m)
+	}
 	return b.String()
+}
+
+// unspacedText says whether r belongs to writing without spaces between
+// words: Chinese and Japanese characters and CJK punctuation (Korean puts
+// spaces between words).
+func unspacedText(r rune) bool {
+	return cjkText(r) && !unicode.Is(unicode.Hangul, r)
 }
 
 // cjkText says whether r belongs to CJK writing, where words are not separated
