@@ -54,6 +54,14 @@ package: deps-build deps-gui
 windows: deps-build deps-windows
 	scripts/package.sh windows
 
+# The Windows tray app, run: under Wine on Xvfb its setup window must open
+# and be drawn, a second start must bring it forward, and on a display
+# without OpenGL it must say so (cmd/mailkeep/wine_integration_test.go).
+.PHONY: test-windows
+test-windows: windows deps-test
+	@scripts/deps.sh e2e
+	MAILKEEP_WINDOWS_EXE=$(CURDIR)/dist/mailkeep.exe go test -tags winegui -count=1 -run '^TestWindowsAppUnderWine$$' -v ./cmd/mailkeep/
+
 # make test also runs mailkeep-cli.exe under Wine (cmd/mailkeep-cli's
 # wine_integration_test.go): mingw and Wine come with the test's packages.
 test: deps-windows

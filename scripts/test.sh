@@ -12,6 +12,7 @@ if [[ -n $bad ]]; then echo "gofmt would change:"; echo "$bad"; exit 1; fi
 
 echo "== go vet"
 go vet ./...
+go vet -tags winegui ./cmd/mailkeep/ # the Wine test of make test-windows
 echo "== engine builds without cgo"
 CGO_ENABLED=0 go vet ./store/... ./auth/... ./archive/... ./cmd/mailkeep-cli/...
 echo "== the app package builds without cgo, and for Windows"

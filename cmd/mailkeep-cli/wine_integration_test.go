@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mailkeep/mailkeep/internal/winetest"
 	"github.com/mailkeep/mailkeep/store/storetest"
 )
 
@@ -67,12 +68,12 @@ func TestWindowsBinaryUnderWine(t *testing.T) {
 	if want := `\AppData\Local\Mailkeep\archive.mailkeep`; !bytes.Contains(w.stdout, []byte(want)) {
 		t.Errorf("--help under Wine does not name a default archive ending in %s:\n%s", want, w.stdout)
 	}
-	if w := wine.run(t, exe, "--db", winPath(winDB), "frobnicate"); w.code != exitUsage {
+	if w := wine.run(t, exe, "--db", winetest.Path(winDB), "frobnicate"); w.code != exitUsage {
 		t.Errorf("an unknown command under Wine: want exit %d, got %s", exitUsage, w)
 	}
 
 	// The same sources into two archives; Windows gets Windows paths.
-	w = wine.run(t, exe, "--db", winPath(winDB), "import", winPath(mbox), winPath(emlDir))
+	w = wine.run(t, exe, "--db", winetest.Path(winDB), "import", winetest.Path(mbox), winetest.Path(emlDir))
 	l = runLinux("--db", linDB, "import", mbox, emlDir)
 	if w.code != exitOK || l.code != exitOK {
 		t.Fatalf("import:\nWine: %s\nLinux: %s", w, l)
@@ -96,7 +97,7 @@ func TestWindowsBinaryUnderWine(t *testing.T) {
 		{`from:"jürgen müller"`, has("jürgen müller", storetest.FieldFrom)},
 	}
 	for _, s := range searches {
-		w := wine.run(t, exe, "--db", winPath(winDB), "search", "--json", s.query)
+		w := wine.run(t, exe, "--db", winetest.Path(winDB), "search", "--json", s.query)
 		l := runLinux("--db", linDB, "search", "--json", s.query)
 		if w.code != exitOK || l.code != exitOK {
 			t.Errorf("search %q:\nWine: %s\nLinux: %s", s.query, w, l)
@@ -126,7 +127,7 @@ func TestWindowsBinaryUnderWine(t *testing.T) {
 	}
 
 	// show --raw gives back the exact bytes, through a Windows pipe too.
-	found := parseJSONLines(t, string(wine.run(t, exe, "--db", winPath(winDB), "search", "--json", "").stdout))
+	found := parseJSONLines(t, string(wine.run(t, exe, "--db", winetest.Path(winDB), "search", "--json", "").stdout))
 	if len(found) != len(msgs) {
 		t.Fatalf("search '' under Wine found %d messages, want %d", len(found), len(msgs))
 	}
@@ -135,13 +136,13 @@ func TestWindowsBinaryUnderWine(t *testing.T) {
 		bySHA[fmt.Sprintf("%x", m.SHA256())] = m
 	}
 	for _, f := range found[:5] {
-		w := wine.run(t, exe, "--db", winPath(winDB), "show", fmt.Sprint(f.ID), "--raw")
+		w := wine.run(t, exe, "--db", winetest.Path(winDB), "show", fmt.Sprint(f.ID), "--raw")
 		if w.code != exitOK || !bytes.Equal(w.stdout, bySHA[f.SHA256].Raw) {
 			t.Errorf("show %d --raw under Wine gave %d bytes, want the message's %d exactly\n%s", f.ID, len(w.stdout), len(bySHA[f.SHA256].Raw), w.stderr)
 		}
 	}
 
-	w, l = wine.run(t, exe, "--db", winPath(winDB), "verify"), runLinux("--db", linDB, "verify")
+	w, l = wine.run(t, exe, "--db", winetest.Path(winDB), "verify"), runLinux("--db", linDB, "verify")
 	if w.code != exitOK || string(w.stdout) != "All 50 messages verified\n" || !bytes.Equal(w.stdout, l.stdout) {
 		t.Errorf("verify:\nWine: %s\nLinux: %s", w, l)
 	}
@@ -150,7 +151,7 @@ func TestWindowsBinaryUnderWine(t *testing.T) {
 	// folder of .eml files (whose names must also be the same).
 	for _, format := range []string{"mbox", "eml"} {
 		winOut, linOut := filepath.Join(dir, "windows-export."+format), filepath.Join(dir, "linux-export."+format)
-		w := wine.run(t, exe, "--db", winPath(winDB), "export", "Müller OR subject:zephyr", "--format", format, "--out", winPath(winOut))
+		w := wine.run(t, exe, "--db", winetest.Path(winDB), "export", "Müller OR subject:zephyr", "--format", format, "--out", winetest.Path(winOut))
 		l := runLinux("--db", linDB, "export", "Müller OR subject:zephyr", "--format", format, "--out", linOut)
 		if w.code != exitOK || l.code != exitOK || !bytes.HasPrefix(w.stdout, []byte("Exported ")) {
 			t.Errorf("export --format %s:\nWine: %s\nLinux: %s", format, w, l)
@@ -164,86 +165,15 @@ func TestWindowsBinaryUnderWine(t *testing.T) {
 		wine.runs, time.Since(wineStart).Round(10*time.Millisecond))
 }
 
-// winePrefix is a private Wine prefix whose Windows has the ProcessPrng shim
-// (scripts/wine), so that Go programs start.
+// winePrefix runs the Windows build in a private Wine prefix, counting the
+// runs.
 type winePrefix struct {
-	env  []string
-	dir  string // working folder for the programs
+	*winetest.Prefix
 	runs int
 }
 
-// newWinePrefix makes a prefix in a temporary folder and stops its wineserver
-// when the test ends. Wine 8.0 (Debian 12) lacks bcryptprimitives.dll, whose
-// ProcessPrng Go's Windows runtime needs at start-up; the shim is built from
-// source with mingw and copied into the prefix's system32.
 func newWinePrefix(t *testing.T) *winePrefix {
-	t.Helper()
-	for _, tool := range []string{"wine", "wineboot", "wineserver", "x86_64-w64-mingw32-gcc"} {
-		if _, err := exec.LookPath(tool); err != nil {
-			msg := tool + " is missing, so the Windows build cannot be run under Wine: install it with scripts/deps.sh windows (make test does)"
-			if os.Getenv("CI") == "true" {
-				t.Fatal(msg)
-			}
-			t.Skip(msg)
-		}
-	}
-	tmp := t.TempDir()
-	p := &winePrefix{dir: filepath.Join(tmp, "work")}
-	prefix := filepath.Join(tmp, "prefix")
-	for _, d := range []string{p.dir, filepath.Join(tmp, "home")} {
-		if err := os.MkdirAll(d, 0o755); err != nil {
-			t.Fatal(err)
-		}
-	}
-	p.env = []string{
-		"WINEPREFIX=" + prefix,
-		"WINEDEBUG=-all",
-		// No Mono or Gecko: they are not installed, and wineboot would ask for them.
-		"WINEDLLOVERRIDES=mscoree,mshtml=",
-		"HOME=" + filepath.Join(tmp, "home"),
-		"PATH=" + os.Getenv("PATH"),
-		// Wine turns the arguments into UTF-16 by the locale: non-ASCII
-		// queries need a UTF-8 one.
-		"LANG=C.UTF-8",
-		"TZ=UTC",
-	}
-	t.Cleanup(func() {
-		// Stop this prefix's wineserver (and the services wineboot started)
-		// before the folder goes.
-		p.command(context.Background(), "wineserver", "-k").Run()
-		p.command(context.Background(), "wineserver", "-w").Run()
-	})
-
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-	defer cancel()
-	if out, err := p.command(ctx, "wineboot", "-i").CombinedOutput(); err != nil {
-		t.Fatalf("wineboot -i: %v\n%s", err, out)
-	}
-	dll := filepath.Join(prefix, "drive_c", "windows", "system32", "bcryptprimitives.dll")
-	if _, err := os.Stat(filepath.Dir(dll)); err != nil {
-		t.Fatalf("wineboot made no system32 folder: %v", err)
-	}
-	shim := filepath.Join("..", "..", "scripts", "wine")
-	build := exec.CommandContext(ctx, "x86_64-w64-mingw32-gcc", "-shared", "-O2", "-nostdlib", "-Wall", "-Wextra", "-Werror",
-		"-Wl,--entry,DllMain", "-o", dll,
-		filepath.Join(shim, "processprng.c"), filepath.Join(shim, "bcryptprimitives.def"), "-ladvapi32", "-lkernel32")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("building the ProcessPrng shim: %v\n%s", err, out)
-	}
-	// A wineserver that stays up between the runs (until the cleanup's -k)
-	// makes each run start in a tenth of the time.
-	// Its output goes nowhere: a pipe would stay open as long as the server.
-	if err := p.command(ctx, "wineserver", "-p").Run(); err != nil {
-		t.Fatalf("wineserver -p: %v", err)
-	}
-	return p
-}
-
-func (p *winePrefix) command(ctx context.Context, name string, args ...string) *exec.Cmd {
-	cmd := exec.CommandContext(ctx, name, args...)
-	cmd.Env = p.env
-	cmd.Dir = p.dir
-	return cmd
+	return &winePrefix{Prefix: winetest.New(t, winetest.Options{})}
 }
 
 // run runs a Windows program under Wine, with no input, and gives its exit
@@ -253,7 +183,7 @@ func (p *winePrefix) run(t *testing.T, exe string, args ...string) binRun {
 	p.runs++
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	cmd := p.command(ctx, "wine", append([]string{exe}, args...)...)
+	cmd := p.Command(ctx, "wine", append([]string{exe}, args...)...)
 	// Output goes to files, not pipes: the Windows services Wine starts
 	// beside the program inherit its output and outlive it, so a pipe
 	// would stay open until the wineserver ends.
@@ -297,10 +227,6 @@ func buildWindowsCLI(t *testing.T) string {
 	}
 	return exe
 }
-
-// winPath is how a Windows program under Wine names a Linux path: Wine maps
-// drive Z: to /.
-func winPath(p string) string { return `Z:` + strings.ReplaceAll(p, "/", `\`) }
 
 // beforeTime is an import summary without the time it took ("... in 12ms").
 func beforeTime(out []byte) string {
