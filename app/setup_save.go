@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"errors"
+	"slices"
 
 	"github.com/mailkeep/mailkeep/archive"
 	"github.com/mailkeep/mailkeep/auth"
@@ -28,7 +29,7 @@ func (s *setup) save() {
 	s.jobs.Add(1)
 	s.a.background(func(ctx context.Context) {
 		defer s.jobs.Done()
-		err := s.a.saveDraft(ctx, d, s.editing)
+		created, err := s.a.saveDraft(ctx, d, s.editing)
 		s.ui(func() {
 			s.lastSave = err
 			s.setSaving(false)
@@ -41,12 +42,21 @@ func (s *setup) save() {
 		if err != nil {
 			return
 		}
+		// Run what was saved now. A new mailbox on a schedule needs no
+		// asking: it never ran, so the schedule starts it at once; asked as
+		// well, it could run twice (once on the schedule, once more because
+		// it was asked for while running).
 		var names []string
 		for _, acct := range d.accounts {
-			names = append(names, acct.Name)
+			if !(slices.Contains(created, acct.Name) && acct.Scheduled() && !acct.Paused) {
+				names = append(names, acct.Name)
+			}
+		}
+		if len(names) == 0 {
+			return
 		}
 		if err := s.a.sched.RunNow(ctx, names...); err != nil {
-			s.a.log.Error("the first run of new mailboxes could not be asked for", "err", err)
+			s.a.log.Error("the first run of the saved mailboxes could not be asked for", "err", err)
 		}
 	})
 }
@@ -72,15 +82,15 @@ func (s *setup) setSaving(on bool) {
 // saveDraft stores d's secret in the keyring and its accounts in the
 // archive, then reloads the board and the schedule. When an account cannot
 // be saved, those saved before it are put back as they were. editing is
-// the account the form edits (nil: a new setup).
-func (a *App) saveDraft(ctx context.Context, d setupDraft, editing *archive.Account) error {
+// the account the form edits (nil: a new setup). created names the
+// accounts that were new.
+func (a *App) saveDraft(ctx context.Context, d setupDraft, editing *archive.Account) (created []string, err error) {
 	if key := d.secretKey(); key != "" {
 		if err := a.cfg.Keyring.Set(ctx, key, d.secret); err != nil {
-			return keyringProblem(err)
+			return nil, keyringProblem(err)
 		}
 	}
 	var saved []archive.Account // the accounts as they were before, to undo
-	var created []string
 	undo := func() {
 		for _, old := range saved {
 			if err := archive.SaveAccount(ctx, a.store, old); err != nil {
@@ -103,22 +113,22 @@ func (a *App) saveDraft(ctx context.Context, d setupDraft, editing *archive.Acco
 			created = append(created, acct.Name)
 		default:
 			undo()
-			return &saveError{err: err, msg: "Nothing was saved: the archive could not be read (" + err.Error() + "). Try again; if it lasts, check the archive file in Settings."}
+			return nil, &saveError{err: err, msg: "Nothing was saved: the archive could not be read (" + err.Error() + "). Try again; if it lasts, check the archive file in Settings."}
 		}
 		if err := archive.SaveAccount(ctx, a.store, acct); err != nil {
 			undo()
 			var ae *archive.AccountError
 			if errors.As(err, &ae) {
-				return &saveError{err: err, msg: "Nothing was saved. " + acct.User + ": " + accountProblem(err)}
+				return nil, &saveError{err: err, msg: "Nothing was saved. " + acct.User + ": " + accountProblem(err)}
 			}
-			return &saveError{err: err, msg: "Nothing was saved: the archive could not be written (" + err.Error() + "). Try again; if it lasts, check the disk and the archive file in Settings."}
+			return nil, &saveError{err: err, msg: "Nothing was saved: the archive could not be written (" + err.Error() + "). Try again; if it lasts, check the disk and the archive file in Settings."}
 		}
 	}
 	if err := a.board.load(ctx, a.store); err != nil {
 		a.log.Error("the mailboxes could not be read again after saving", "err", err)
 	}
 	a.sched.Reload()
-	return nil
+	return created, nil
 }
 
 // saveError is why Save kept nothing, in words for the person saving.
