@@ -15,26 +15,9 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/mailkeep/mailkeep/internal/buildtest"
 	"github.com/mailkeep/mailkeep/store"
 )
-
-// buildCLI builds mailkeep-cli from this module into dir.
-func buildCLI(t *testing.T, dir string) string {
-	t.Helper()
-	gobin := filepath.Join(runtime.GOROOT(), "bin", "go")
-	if _, err := os.Stat(gobin); err != nil {
-		if gobin, err = exec.LookPath("go"); err != nil {
-			t.Fatalf("no go command to build mailkeep-cli with: %v", err)
-		}
-	}
-	bin := filepath.Join(dir, "mailkeep-cli")
-	cmd := exec.Command(gobin, "build", "-o", bin, "../cmd/mailkeep-cli")
-	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("go build mailkeep-cli: %v\n%s", err, out)
-	}
-	return bin
-}
 
 // exportAndWait runs the export dialog d to out in format and waits for it
 // to end.
@@ -69,7 +52,7 @@ func exportAndWait(t *testing.T, d *exportDialog, out string, format store.Expor
 // for the same query; and that ticked results export just those messages.
 func TestExportDialog(t *testing.T) {
 	f := newSearchFixture(t, fixtureCorpus()[:200])
-	cli := buildCLI(t, t.TempDir())
+	cli := buildtest.CLI(t, runtime.GOOS)
 	w, sv := openSearch(t, f, 10*time.Millisecond)
 	for _, c := range []struct {
 		query  string

@@ -7,27 +7,14 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
 	"testing"
-)
 
-// buildCLI builds mailkeep-cli as users get it (CGO_ENABLED=0) into a temporary folder.
-func buildCLI(t *testing.T) string {
-	t.Helper()
-	goTool, err := exec.LookPath("go")
-	if err != nil {
-		t.Fatalf("the go tool is not on PATH: %v", err)
-	}
-	bin := filepath.Join(t.TempDir(), "mailkeep-cli")
-	cmd := exec.Command(goTool, "build", "-o", bin, ".")
-	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	return bin
-}
+	"github.com/mailkeep/mailkeep/internal/buildtest"
+)
 
 // binRun is one run of the built binary.
 type binRun struct {
@@ -68,7 +55,7 @@ func (r binRun) String() string {
 // TestBinaryImportSearchShowExportVerify runs the built program the way a
 // scheduled task would: import, search --json, show --raw, export, verify.
 func TestBinaryImportSearchShowExportVerify(t *testing.T) {
-	bin := buildCLI(t)
+	bin := buildtest.CLI(t, runtime.GOOS)
 	dir := t.TempDir()
 	home := filepath.Join(dir, "home")
 	db := filepath.Join(dir, "archive.mailkeep")

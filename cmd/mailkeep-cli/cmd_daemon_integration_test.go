@@ -7,12 +7,14 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
 
 	"github.com/mailkeep/mailkeep/archive/archivetest"
+	"github.com/mailkeep/mailkeep/internal/buildtest"
 	"github.com/mailkeep/mailkeep/store"
 )
 
@@ -38,7 +40,7 @@ func TestBinaryDaemon(t *testing.T) {
 
 	dir := t.TempDir()
 	db := filepath.Join(dir, "archive.mailkeep")
-	bin := buildCLI(t)
+	bin := buildtest.CLI(t, runtime.GOOS)
 	env := []string{"HOME=" + filepath.Join(dir, "home"), "PATH=/usr/bin:/bin", "LANG=C.UTF-8", "TZ=UTC",
 		"MAILKEEP_DB=" + db, "SSL_CERT_FILE=" + d.CAFile(), "GOOD_PW=" + password, "BAD_PW=" + wrong}
 	_, imapsPort, _ := net.SplitHostPort(d.IMAPSAddr)

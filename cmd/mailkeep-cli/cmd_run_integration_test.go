@@ -5,11 +5,13 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 
 	"github.com/mailkeep/mailkeep/archive/archivetest"
 	"github.com/mailkeep/mailkeep/auth/authtest"
+	"github.com/mailkeep/mailkeep/internal/buildtest"
 )
 
 // TestBinaryAccountRunLeaksNoSecret adds Entra accounts with --secret-stdin
@@ -45,7 +47,7 @@ func TestBinaryAccountRunLeaksNoSecret(t *testing.T) {
 	if err := os.WriteFile(caFile, append(d.CAPEM(), idp.CACertPEM()...), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	bin := buildCLI(t)
+	bin := buildtest.CLI(t, runtime.GOOS)
 	env := []string{"HOME=" + filepath.Join(dir, "home"), "PATH=/usr/bin:/bin", "LANG=C.UTF-8", "TZ=UTC",
 		"MAILKEEP_DB=" + filepath.Join(dir, "archive.mailkeep"), "SSL_CERT_FILE=" + caFile, "DBUS_SESSION_BUS_ADDRESS=" + bus}
 	_, imapsPort, _ := net.SplitHostPort(d.IMAPSAddr)

@@ -9,11 +9,13 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/mailkeep/mailkeep/internal/buildtest"
 	"github.com/mailkeep/mailkeep/internal/winetest"
 	"github.com/mailkeep/mailkeep/store/storetest"
 )
@@ -32,8 +34,8 @@ func TestWindowsBinaryUnderWine(t *testing.T) {
 	wine := newWinePrefix(t)
 	t.Logf("Wine prefix made and the ProcessPrng shim installed in %v", time.Since(start).Round(10*time.Millisecond))
 
-	exe := buildWindowsCLI(t)
-	linux := buildCLI(t)
+	exe := buildtest.CLI(t, "windows")
+	linux := buildtest.CLI(t, runtime.GOOS)
 
 	dir := t.TempDir()
 	msgs := storetest.Generate(6, 50)
@@ -210,22 +212,6 @@ func (p *winePrefix) run(t *testing.T, exe string, args ...string) binRun {
 		t.Errorf("%q under Wine crashed:\n%s", args, r.stderr)
 	}
 	return r
-}
-
-// buildWindowsCLI builds mailkeep-cli.exe as scripts/package.sh windows does.
-func buildWindowsCLI(t *testing.T) string {
-	t.Helper()
-	goTool, err := exec.LookPath("go")
-	if err != nil {
-		t.Fatalf("the go tool is not on PATH: %v", err)
-	}
-	exe := filepath.Join(t.TempDir(), "mailkeep-cli.exe")
-	cmd := exec.Command(goTool, "build", "-trimpath", "-ldflags", "-s -w", "-o", exe, ".")
-	cmd.Env = append(os.Environ(), "CGO_ENABLED=0", "GOOS=windows", "GOARCH=amd64")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("go build for Windows: %v\n%s", err, out)
-	}
-	return exe
 }
 
 // beforeTime is an import summary without the time it took ("... in 12ms").

@@ -13,6 +13,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -21,6 +22,7 @@ import (
 	"github.com/mailkeep/mailkeep/archive/archivetest"
 	"github.com/mailkeep/mailkeep/auth"
 	"github.com/mailkeep/mailkeep/auth/authtest"
+	"github.com/mailkeep/mailkeep/internal/buildtest"
 )
 
 // e2eShots is where the end-to-end test saves its screenshots: the folder
@@ -34,18 +36,6 @@ func e2eShots(t *testing.T) string {
 		return dir
 	}
 	return t.TempDir()
-}
-
-// buildCLI builds mailkeep-cli into a temporary folder.
-func buildCLI(t *testing.T) string {
-	t.Helper()
-	bin := filepath.Join(t.TempDir(), "mailkeep-cli")
-	cmd := exec.Command("go", "build", "-o", bin, "../mailkeep-cli")
-	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("go build mailkeep-cli: %v\n%s", err, out)
-	}
-	return bin
 }
 
 // caBundle writes one PEM file trusting both the mail server and the
@@ -108,7 +98,7 @@ func TestSetupEndToEnd(t *testing.T) {
 	}
 	imapsPort := dc.IMAPSAddr[strings.LastIndex(dc.IMAPSAddr, ":")+1:]
 
-	bin, cli := buildMailkeep(t), buildCLI(t)
+	bin, cli := buildMailkeep(t), buildtest.CLI(t, runtime.GOOS)
 	shots := e2eShots(t)
 	db := filepath.Join(d.Dir, "archive.mailkeep")
 	app := exec.Command(bin, "--db", db, "--verbose")
