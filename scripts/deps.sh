@@ -4,12 +4,15 @@
 # otherwise stops and prints the exact command to run.
 set -euo pipefail
 
+# gui: Fyne's C libraries, and a Japanese font: Fyne falls back to the
+# system's fonts for characters its own lacks (the demo mailbox has Japanese
+# mail; desktops mostly have such a font, minimal installs do not).
 declare -A groups=(
   [build]="gcc libc6-dev git ca-certificates"
   [windows]="gcc-mingw-w64-x86-64 wine wine64"
   [test]="dovecot-imapd dovecot-pop3d dovecot-auth-lua gnome-keyring dbus dbus-x11 libsecret-tools curl procps"
   [bench]="notmuch maildir-utils isync fetchmail getmail6 time bc"
-  [gui]="gcc libc6-dev pkg-config xz-utils libgl-dev libx11-dev libxrandr-dev libxxf86vm-dev libxi-dev libxcursor-dev libxinerama-dev"
+  [gui]="gcc libc6-dev pkg-config xz-utils fonts-ipafont-gothic libgl-dev libx11-dev libxrandr-dev libxxf86vm-dev libxi-dev libxcursor-dev libxinerama-dev"
   [e2e]="xvfb imagemagick xdotool haskell-status-notifier-item-utils dbus-x11 gnome-keyring"
 )
 
