@@ -127,15 +127,16 @@ func (p *folderPicker) close() {
 
 // folderChoice turns the ticks into an account's Folders and Exclude: with
 // newToo, every folder but the unticked ones (new folders are archived too);
-// else exactly the ticked ones.
+// else exactly the ticked ones. The settings hold patterns: each name is
+// quoted, so that a folder called "Old*" stands for itself alone.
 func folderChoice(folders []archive.FolderInfo, ticked []bool, newToo bool) (include, exclude []string) {
 	exclude = []string{} // not nil: nil would mean DefaultExclude
 	for i, f := range folders {
 		switch {
 		case newToo && !ticked[i]:
-			exclude = append(exclude, f.Name)
+			exclude = append(exclude, store.QuoteName(f.Name))
 		case !newToo && ticked[i]:
-			include = append(include, f.Name)
+			include = append(include, store.QuoteName(f.Name))
 		}
 	}
 	return include, exclude

@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/mailkeep/mailkeep/archive"
+	"github.com/mailkeep/mailkeep/store"
 )
 
 func TestFolderChoice(t *testing.T) {
@@ -32,6 +33,23 @@ func TestFolderChoice(t *testing.T) {
 				t.Errorf("got include %q exclude %#v, want %q %#v", include, exclude, tc.include, tc.exclude)
 			}
 		})
+	}
+}
+
+// Folder names holding '*' or '?' are saved so that they stand for
+// themselves: leaving out "Old*" must not leave out "Old stuff".
+func TestFolderChoiceQuotesNames(t *testing.T) {
+	folders := []archive.FolderInfo{{Name: "INBOX"}, {Name: "Old*"}, {Name: "Old stuff"}, {Name: "What?"}, {Name: "Whats"}}
+	for _, newToo := range []bool{true, false} {
+		ticked := []bool{true, false, true, false, true} // all but Old* and What?
+		include, exclude := folderChoice(folders, ticked, newToo)
+		for i, f := range folders {
+			excluded := slices.ContainsFunc(exclude, func(p string) bool { return store.MatchName(p, f.Name) })
+			included := len(include) == 0 || slices.ContainsFunc(include, func(p string) bool { return store.MatchName(p, f.Name) })
+			if archived := included && !excluded; archived != ticked[i] {
+				t.Errorf("new ones too %v: %q archived %v, ticked %v (include %q, exclude %q)", newToo, f.Name, archived, ticked[i], include, exclude)
+			}
+		}
 	}
 }
 

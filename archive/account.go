@@ -67,8 +67,9 @@ type Account struct {
 	SecretExpires string `json:"secret_expires,omitempty"`
 
 	// Folders (IMAP) to archive: globs matched against the whole folder name,
-	// ignoring case, where * matches anything (also "/") and ? one
-	// character. Empty: every folder. Exclude wins over Folders; nil means
+	// ignoring case, where * matches anything (also "/"), ? one character
+	// and \ makes the next character stand for itself (store.QuoteName).
+	// Empty: every folder. Exclude wins over Folders; nil means
 	// DefaultExclude, an empty list excludes nothing.
 	Folders []string `json:"folders,omitempty"`
 	Exclude []string `json:"exclude"`

@@ -165,10 +165,36 @@ func TestGlobMatch(t *testing.T) {
 		{"*.pdf*", "x.pdf.zip", true},
 		{"a*b*c", "aXbYbZc", true},
 		{"a*b*c", "aXbYbZ", false},
+		// '\' makes the next character stand for itself.
+		{`Old\*`, "Old*", true},
+		{`Old\*`, "Old stuff", false},
+		{`Old\*`, "OLD*", true},
+		{`what\?`, "what?", true},
+		{`what\?`, "whats", false},
+		{`a\\b`, `a\b`, true},
+		{`a\\*`, `a\bc`, true},
+		{`end\`, `end\`, true},
+		{`\x`, "x", true},
 	}
 	for _, tt := range tests {
 		if got := MatchName(tt.pattern, tt.name); got != tt.want {
 			t.Errorf("MatchName(%q, %q) = %v, want %v", tt.pattern, tt.name, got, tt.want)
+		}
+	}
+}
+
+// A quoted name matches that name and no other, whatever it holds.
+func TestQuoteName(t *testing.T) {
+	names := []string{"INBOX", "Old*", "Q&A *?", `back\slash`, `*`, `?`, `\`, "Archiv/2023*", "Entwürfe?"}
+	for _, name := range names {
+		q := QuoteName(name)
+		if !MatchName(q, name) {
+			t.Errorf("QuoteName(%q) = %q does not match the name", name, q)
+		}
+		for _, other := range []string{name + "x", "x" + name, name[:len(name)-1], "Old stuff", "Q&A xy"} {
+			if other != name && !strings.EqualFold(other, name) && MatchName(q, other) {
+				t.Errorf("QuoteName(%q) = %q matches %q too", name, q, other)
+			}
 		}
 	}
 }

@@ -187,19 +187,20 @@ func (c *sqlCompiler) place(n *placeNode) (string, error) {
 // MatchName says whether a folder or account name matches pattern the way
 // folder: and account: queries do, so that settings that name folders (an
 // account's include and exclude lists) mean the same: case is ignored, '*'
-// matches any run of characters ('/' too), '?' one character.
+// matches any run of characters ('/' too), '?' one character, and '\'
+// makes the character after it stand for itself (QuoteName).
 func MatchName(pattern, name string) bool {
-	p := []rune(strings.ToLower(pattern))
+	p := globTokens(strings.ToLower(pattern))
 	s := []rune(strings.ToLower(name))
 	// The classic two-pointer match with one backtrack point for the last '*'.
 	pi, si := 0, 0
 	star, mark := -1, 0
 	for si < len(s) {
 		switch {
-		case pi < len(p) && (p[pi] == '?' || p[pi] == s[si]):
+		case pi < len(p) && (p[pi] == globOne || p[pi] == s[si]):
 			pi++
 			si++
-		case pi < len(p) && p[pi] == '*':
+		case pi < len(p) && p[pi] == globAny:
 			star, mark = pi, si
 			pi++
 		case star >= 0:
@@ -210,20 +211,70 @@ func MatchName(pattern, name string) bool {
 			return false
 		}
 	}
-	for pi < len(p) && p[pi] == '*' {
+	for pi < len(p) && p[pi] == globAny {
 		pi++
 	}
 	return pi == len(p)
 }
 
-// globToLike turns a '*'/'?' glob into a LIKE pattern with '\' as escape.
+// QuoteName is a pattern that matches name alone, whatever characters it
+// holds: a folder called "Q&A *" is not a pattern for every folder whose
+// name begins so.
+func QuoteName(name string) string {
+	if !strings.ContainsAny(name, `*?\`) {
+		return name
+	}
+	var b strings.Builder
+	for _, r := range name {
+		if r == '*' || r == '?' || r == '\\' {
+			b.WriteByte('\\')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// A glob is read into runes where these two stand for '*' and '?' (runes no
+// name holds: they are not valid Unicode), and an escaped character for
+// itself.
+const (
+	globAny rune = -1
+	globOne rune = -2
+)
+
+func globTokens(pattern string) []rune {
+	out := make([]rune, 0, len(pattern))
+	escaped := false
+	for _, r := range pattern {
+		switch {
+		case escaped:
+			out = append(out, r)
+			escaped = false
+		case r == '\\':
+			escaped = true
+		case r == '*':
+			out = append(out, globAny)
+		case r == '?':
+			out = append(out, globOne)
+		default:
+			out = append(out, r)
+		}
+	}
+	if escaped {
+		out = append(out, '\\') // a '\' at the end stands for itself
+	}
+	return out
+}
+
+// globToLike turns a glob (MatchName's) into a LIKE pattern with '\' as
+// escape.
 func globToLike(glob string) string {
 	var b strings.Builder
-	for _, r := range glob {
+	for _, r := range globTokens(glob) {
 		switch r {
-		case '*':
+		case globAny:
 			b.WriteByte('%')
-		case '?':
+		case globOne:
 			b.WriteByte('_')
 		case '%', '_', '\\':
 			b.WriteByte('\\')
