@@ -1,7 +1,9 @@
 package store
 
 import (
+	"context"
 	"errors"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -195,6 +197,31 @@ func TestQuoteName(t *testing.T) {
 			if other != name && !strings.EqualFold(other, name) && MatchName(q, other) {
 				t.Errorf("QuoteName(%q) = %q matches %q too", name, q, other)
 			}
+		}
+	}
+}
+
+// folder: takes the same patterns as the settings: a quoted '*' finds the
+// folder called so, and only it.
+func TestFolderQueryQuoted(t *testing.T) {
+	ctx := context.Background()
+	s, err := Open(ctx, filepath.Join(t.TempDir(), "a.mailkeep"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	raw := func(n string) []byte {
+		return []byte("Subject: " + n + "\r\nMessage-ID: <" + n + "@example.com>\r\n\r\nbody " + n + "\r\n")
+	}
+	if _, err := s.Ingest(ctx, Batch{Messages: []Incoming{
+		{Raw: raw("one"), Location: Location{Account: "a", Folder: "Old*", UIDValidity: 1, UID: "1"}},
+		{Raw: raw("two"), Location: Location{Account: "a", Folder: "Old stuff", UIDValidity: 1, UID: "2"}},
+	}}); err != nil {
+		t.Fatal(err)
+	}
+	for q, want := range map[string]int{`folder:Old\*`: 1, `folder:"Old\*"`: 1, `folder:` + QuoteName("Old*"): 1, `folder:Old*`: 2} {
+		if n, err := s.Count(ctx, q); err != nil || n != want {
+			t.Errorf("Count(%q) = %d, %v; want %d", q, n, err, want)
 		}
 	}
 }
