@@ -1,8 +1,9 @@
 // Package apptest gives end-to-end tests of the tray app a desktop of their
 // own: an X server (Xvfb) with nothing else on it, a private D-Bus session
-// bus with an unlocked gnome-keyring and a StatusNotifierWatcher (so the tray
-// icon registers for real), and a keyboard and a camera — xdotool types and
-// presses keys in windows, ImageMagick's import captures them.
+// bus with an unlocked gnome-keyring, a StatusNotifierWatcher (so the tray
+// icon registers for real) and a notification server that keeps what it is
+// sent, and a keyboard and a camera — xdotool types and presses keys in
+// windows, ImageMagick's import captures them.
 //
 // Nothing of the person running the tests is touched: HOME, XDG folders,
 // the bus and the keyring are all fresh, and Cleanup ends every process.
@@ -35,13 +36,15 @@ type Desktop struct {
 	Display string // ":N"
 	Bus     string // DBUS_SESSION_BUS_ADDRESS
 	procs   []*exec.Cmd
+	notes   *notificationServer
 }
 
 // KeyringPassword unlocks the desktop's keyring.
 const KeyringPassword = "mailkeep-e2e"
 
-// StartDesktop starts Xvfb, a session bus, gnome-keyring and a
-// StatusNotifierWatcher, and ends them when the test ends.
+// StartDesktop starts Xvfb, a session bus, gnome-keyring, a notification
+// server (Notifications) and a StatusNotifierWatcher, and ends them when
+// the test ends.
 func StartDesktop(t testing.TB) *Desktop {
 	t.Helper()
 	for _, prog := range []string{"Xvfb", "dbus-daemon", "gnome-keyring-daemon", "status-notifier-watcher", "xdotool", "import", "secret-tool"} {
@@ -78,6 +81,8 @@ func StartDesktop(t testing.TB) *Desktop {
 			"/org/freedesktop/DBus", "org.freedesktop.DBus.NameHasOwner", "string:org.freedesktop.secrets")
 		return err == nil && strings.Contains(out, "boolean true")
 	})
+
+	d.startNotifications()
 
 	w := d.command("status-notifier-watcher")
 	w.Env = d.Env()

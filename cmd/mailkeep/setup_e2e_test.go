@@ -18,6 +18,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mailkeep/mailkeep/app"
 	"github.com/mailkeep/mailkeep/app/apptest"
 	"github.com/mailkeep/mailkeep/archive/archivetest"
 	"github.com/mailkeep/mailkeep/auth"
@@ -101,9 +102,9 @@ func TestSetupEndToEnd(t *testing.T) {
 	bin, cli := buildMailkeep(t), buildtest.CLI(t, runtime.GOOS)
 	shots := e2eShots(t)
 	db := filepath.Join(d.Dir, "archive.mailkeep")
-	app := exec.Command(bin, "--db", db, "--verbose")
-	app.Env = append(d.Env(), "SSL_CERT_FILE="+caBundle(t, dc.CAPEM(), idp.CACertPEM()))
-	d.Start(app, "mailkeep.log")
+	gui := exec.Command(bin, "--db", db, "--verbose")
+	gui.Env = append(d.Env(), "SSL_CERT_FILE="+caBundle(t, dc.CAPEM(), idp.CACertPEM()))
+	d.Start(gui, "mailkeep.log")
 	logText := func() string {
 		b, _ := os.ReadFile(filepath.Join(d.Dir, "mailkeep.log"))
 		return string(b)
@@ -168,6 +169,13 @@ func TestSetupEndToEnd(t *testing.T) {
 	d.Tab(1) // Save
 	d.Key("space")
 	waitLog("run ended")
+	// The desktop's notification server is told, once, that the mailbox is
+	// archived (the tray app sends it through D-Bus).
+	archivedNote := func(n apptest.Notification) bool { return n.Summary == mailbox+" is archived" }
+	note := d.WaitNotification(t, "that "+mailbox+" is archived", archivedNote)
+	if note.App != app.ID || !strings.Contains(note.Body, fmt.Sprintf("%d messages", messages)) {
+		t.Errorf("the first run's notification: %+v; want it from %s, saying %d messages", note, app.ID, messages)
+	}
 	time.Sleep(time.Second)
 	main := d.Window("Mailkeep")
 	d.Screenshot(main, filepath.Join(shots, "main.png"))
@@ -241,7 +249,20 @@ func TestSetupEndToEnd(t *testing.T) {
 	if got := d.Run("secret-tool", "lookup", "service", auth.KeyringService, "username", key); got != entra.Secret {
 		t.Errorf("the keyring holds %q under %s, want the app's secret", got, key)
 	}
-	d.Stop(app)
+	// Told once, however often the window repainted since; and nothing
+	// failed.
+	var archived int
+	for _, n := range d.Notifications() {
+		if archivedNote(n) {
+			archived++
+		} else {
+			t.Errorf("an unexpected notification: %+v", n)
+		}
+	}
+	if archived != 1 {
+		t.Errorf("%d notifications that %s is archived, want 1", archived, mailbox)
+	}
+	d.Stop(gui)
 	for _, dir := range []string{d.Dir, filepath.Dir(db)} {
 		err := filepath.WalkDir(dir, func(path string, e fs.DirEntry, err error) error {
 			if err != nil || e.IsDir() || strings.HasSuffix(path, ".png") {
