@@ -42,6 +42,7 @@ func TestCrashImportChild(t *testing.T) {
 // messages of the Maildir, each once; re-running the import then completes it
 // with none missing and none duplicated.
 func TestCrashDuringImport(t *testing.T) {
+	t.Parallel() // long: it runs beside the package's other tests
 	if os.Getenv("MAILKEEP_CRASH_IMPORT") != "" {
 		t.Skip("this is the child")
 	}

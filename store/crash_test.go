@@ -70,6 +70,7 @@ func TestCrashChild(t *testing.T) {
 // only whole batches that agree with the recorded sync state; in the end a run
 // to completion holds every message exactly once.
 func TestCrashDuringIngest(t *testing.T) {
+	t.Parallel() // long: it runs beside the package's other tests
 	if os.Getenv("MAILKEEP_CRASH_ARCHIVE") != "" {
 		t.Skip("this is the child")
 	}

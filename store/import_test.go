@@ -360,6 +360,7 @@ func realWorldCorpus(t testing.TB) string {
 }
 
 func TestImportRealWorldCorpus(t *testing.T) {
+	t.Parallel() // long: it runs beside the package's other tests
 	corpus := realWorldCorpus(t)
 	s := openTemp(t)
 	ctx := context.Background()

@@ -62,6 +62,7 @@ func realWorldSources(paths []string) (maildirs []string, maildirFiles, mboxes, 
 // number of messages, Verify passes, and a search for everything finds every
 // distinct message.
 func TestRealWorldImport(t *testing.T) {
+	t.Parallel() // long: it runs beside the package's other tests
 	ctx := context.Background()
 	paths := storetest.RealWorld(t)
 	maildirs, maildirFiles, mboxes, singles := realWorldSources(paths)

@@ -83,6 +83,7 @@ func baseNames(paths []string) []string {
 // files, each into a fresh archive and all three into one, exports it as .eml
 // files and as mbox, and checks that every message comes back byte for byte.
 func TestCorpusRoundTrip(t *testing.T) {
+	t.Parallel() // long: it runs beside the package's other tests
 	ctx := context.Background()
 	msgs := testCorpus()
 	want := modelHashes(msgs)

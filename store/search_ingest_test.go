@@ -98,6 +98,7 @@ func snippetString(parts []SnippetPart) string {
 // query may fail, counts agree with the lists, and every result has a snippet
 // made of whole UTF-8 text.
 func TestSearchRealWorldCorpus(t *testing.T) {
+	t.Parallel() // long: it runs beside the package's other tests
 	root := filepath.Join("..", "..", "shared", "corpus", "real-world")
 	if _, err := os.Stat(root); err != nil {
 		if os.Getenv("CI") == "true" {

@@ -229,6 +229,7 @@ var searchCases = []searchCase{
 // searchCases against the model, result order, Count, and what Get, Raw,
 // Verify and Stats say about each message.
 func TestCorpusSearch(t *testing.T) {
+	t.Parallel() // long: it runs beside the package's other tests
 	ctx := context.Background()
 	msgs := testCorpus()
 	s := openArchive(t)
