@@ -14,6 +14,11 @@ if [[ -n $bad ]]; then echo "gofmt would change:"; echo "$bad"; exit 1; fi
 # matters on a clean machine (CI): vet with -race reads the packages the
 # race-enabled tests are built from, and the cgo-free checks build like
 # mailkeep-cli and its Windows twin (-trimpath), which the tests build too.
+# -trimpath everywhere: compiled packages do not depend on where the source
+# is, so the tray app the end-to-end tests build (with the patched Fyne of
+# scripts/fyne-patched.sh) shares them with the test binaries.
+GOFLAGS="$(go env GOFLAGS) -trimpath"
+export GOFLAGS="${GOFLAGS# }"
 echo "== go vet"
 go vet -race ./...
 go vet -race -tags winegui ./cmd/mailkeep/ # the Wine test of make test-windows

@@ -22,7 +22,10 @@ import (
 )
 
 // buildMailkeep builds this command into a temporary folder the way the
-// Makefile does: with the Fyne of scripts/fyne-patched.sh.
+// Makefile does: with the Fyne of scripts/fyne-patched.sh. It is built with
+// the race detector, as the suite's tests are: the real window's goroutines
+// are checked too, and on a clean machine the packages compiled for the
+// tests serve this build as well.
 func buildMailkeep(t *testing.T) string {
 	t.Helper()
 	modfile, err := exec.Command("bash", "../../scripts/fyne-patched.sh").Output()
@@ -30,7 +33,7 @@ func buildMailkeep(t *testing.T) string {
 		t.Fatalf("scripts/fyne-patched.sh: %v", err)
 	}
 	bin := filepath.Join(t.TempDir(), "mailkeep")
-	out, err := exec.Command("go", "build", "-modfile="+strings.TrimSpace(string(modfile)), "-o", bin, ".").CombinedOutput()
+	out, err := exec.Command("go", "build", "-race", "-modfile="+strings.TrimSpace(string(modfile)), "-o", bin, ".").CombinedOutput()
 	if err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}

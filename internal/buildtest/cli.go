@@ -22,7 +22,7 @@ func CLI(t testing.TB, goos string) string {
 	}
 	bin := filepath.Join(t.TempDir(), name)
 	cmd := exec.Command(goTool(t), "build", "-trimpath", "-ldflags", "-s -w", "-o", bin, "./cmd/mailkeep-cli")
-	cmd.Dir = moduleRoot(t)
+	cmd.Dir = ModuleRoot(t)
 	cmd.Env = append(os.Environ(), "CGO_ENABLED=0", "GOOS="+goos, "GOARCH=amd64")
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("go build mailkeep-cli for %s: %v\n%s", goos, err, out)
@@ -44,16 +44,23 @@ func goTool(t testing.TB) string {
 	return gobin
 }
 
-// moduleRoot is the folder of go.mod, found from this file.
-func moduleRoot(t testing.TB) string {
+// ModuleRoot is the module's folder, where go.mod is: the test's working
+// folder (its package's) or one above it. (Not found from this file's name:
+// the suite builds with -trimpath, which leaves no folder in it.)
+func ModuleRoot(t testing.TB) string {
 	t.Helper()
-	_, file, _, ok := runtime.Caller(0)
-	if !ok {
-		t.Fatal("buildtest cannot tell where its source is, to find the module")
+	dir, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
 	}
-	root := filepath.Join(filepath.Dir(file), "..", "..")
-	if _, err := os.Stat(filepath.Join(root, "go.mod")); err != nil {
-		t.Fatalf("no go.mod at %s: %v", root, err)
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return dir
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			t.Fatal("no go.mod in the test's folder or above it")
+		}
+		dir = parent
 	}
-	return root
 }

@@ -13,10 +13,11 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/mailkeep/mailkeep/internal/buildtest"
 )
 
 // Options say how to make a prefix.
@@ -119,13 +120,9 @@ func New(t testing.TB, opt Options) *Prefix {
 	return p
 }
 
-// shimSource is scripts/wine, the shim's source, found from this file.
+// shimSource is scripts/wine, the shim's source, in the module's folder.
 func shimSource(t testing.TB) string {
-	_, file, _, ok := runtime.Caller(0)
-	if !ok {
-		t.Fatal("winetest cannot tell where its source is, to find scripts/wine")
-	}
-	dir := filepath.Join(filepath.Dir(file), "..", "..", "scripts", "wine")
+	dir := filepath.Join(buildtest.ModuleRoot(t), "scripts", "wine")
 	if _, err := os.Stat(filepath.Join(dir, "processprng.c")); err != nil {
 		t.Fatalf("the ProcessPrng shim's source is missing: %v", err)
 	}
