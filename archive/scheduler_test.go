@@ -346,6 +346,15 @@ func TestSchedulerFailureOfOneAccount(t *testing.T) {
 	st.runs.settle(t, []string{"refused", "fine"}, schedStart.Add(time.Hour))
 	st.clock.Advance(time.Hour)
 	st.runs.settle(t, []string{"refused", "fine", "refused", "fine"}, schedStart.Add(2*time.Hour))
+	// Ended is called after a run returns, which settle does not wait for.
+	for deadline := time.Now().Add(time.Minute); ; time.Sleep(5 * time.Millisecond) {
+		mu.Lock()
+		n := len(ended)
+		mu.Unlock()
+		if n >= 4 || time.Now().After(deadline) {
+			break
+		}
+	}
 	mu.Lock()
 	defer mu.Unlock()
 	slices.Sort(ended)
